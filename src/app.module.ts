@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Env } from './config/configuration';
+import { CoreModule } from './core/core.module';
+import { DatabaseModule } from './database/database.module';
+import { topologyFromEnv } from './database/database-topology';
+import { HealthModule } from './health/health.module';
+import { LogsModule } from './logs/logs.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ObservabilityModule } from './observability/observability.module';
+
+@Module({})
+export class AppModule {
+  /** `env` is the validated configuration (see parseEnv); DATABASE_URL must be resolved by then. */
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => env] }),
+        DatabaseModule.forRoot(topologyFromEnv(env), { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
+        CoreModule,
+        MetricsModule,
+        LogsModule,
+        ObservabilityModule,
+        HealthModule,
+      ],
+    };
+  }
+}

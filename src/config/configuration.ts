@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable fourfold reads, validated once at boot. A bad value stops
+ * the boot with a message that names the variable; values are never echoed, so a
+ * password in a URL cannot leak into a log.
+ */
+
+const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
+
+/** Accepts postgres:// and postgresql:// (with an optional `+driver` suffix, as some gateways write it). */
+function postgresUrl() {
+  return z.string().transform((value, ctx) => {
+    const normalized = value.trim().replace(/^postgresql\+[a-z0-9]+:/i, 'postgresql:');
+    let url: URL;
+    try {
+      url = new URL(normalized);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is not a valid URL (expected postgres://user:password@host:port/database)' });
+      return z.NEVER;
+    }
+    if (!POSTGRES_SCHEMES.includes(url.protocol)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must use the postgres:// or postgresql:// scheme, not ${url.protocol}//` });
+      return z.NEVER;
+    }
+    if (!url.hostname) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'has no host' });
+      return z.NEVER;
+    }
+    if (url.port && !(Number(url.port) > 0 && Number(url.port) < 65536)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'has an invalid port' });
+      return z.NEVER;
+    }
+    if (url.pathname.replace(/^\//, '') === '') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'names no database (add /<database> after the host)' });
+      return z.NEVER;
+    }
+    return normalized;
+  });
+}
+
+/** An unset or empty variable means "not configured". */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const bool = (fallback: boolean) =>
+  optional(
+    z.string().transform((v, ctx) => {
+      const s = v.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(s)) return true;
+      if (['false', '0', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
+      return z.NEVER;
+    }),
+  ).transform((v) => v ?? fallback);
+
+const int = (fallback: number, min: number, max: number) =>
+  optional(
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  ).transform((v) => v ?? fallback);
+
+export const envSchema = z.object({
+  DATABASE_URL: optional(postgresUrl()),
+  METRICS_DATABASE_URL: optional(postgresUrl()),
+  LOGS_DATABASE_URL: optional(postgresUrl()),
+  OBSERVABILITY_DATABASE_URL: optional(postgresUrl()),
+  LOGS_DB_DURABLE: bool(true),
+  DB_POOL_SIZE: int(10, 1, 1000),
+  DB_CONNECT_TIMEOUT_MS: int(5000, 100, 600_000),
+  HEALTH_CHECK_TIMEOUT_MS: int(2000, 50, 60_000),
+  PORT: int(3000, 0, 65535),
+  MIGRATIONS_RUN: bool(true),
+  EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  EMBEDDED_PG_DATA_DIR: optional(z.string()).transform((v) => v ?? '.data/postgres'),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? 'info'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment. Throws ConfigError naming each bad variable (never its value). */
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const message = issue.code === z.ZodIssueCode.invalid_enum_value ? `must be one of ${issue.options.join(', ')}` : issue.message;
+    return `${variable} ${message}`;
+  });
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,3 @@
+import { Role } from '../database/roles';
+
+export const roleIndicatorToken = (role: Role) => `RoleHealthIndicator:${role}`;

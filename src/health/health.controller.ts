@@ -1,0 +1,49 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { CORE_DB, OPTIONAL_ROLES, Role, ROLES } from '../database/roles';
+import { roleIndicatorToken } from './health.constants';
+import { RoleHealthIndicator } from './role-health.indicator';
+
+@Controller('health')
+export class HealthController {
+  private readonly indicators: Record<Role, RoleHealthIndicator>;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(roleIndicatorToken('core')) core: RoleHealthIndicator,
+    @Inject(roleIndicatorToken('metrics')) metrics: RoleHealthIndicator,
+    @Inject(roleIndicatorToken('logs')) logs: RoleHealthIndicator,
+    @Inject(roleIndicatorToken('observability')) observability: RoleHealthIndicator,
+  ) {
+    this.indicators = { core, metrics, logs, observability };
+  }
+
+  /** Liveness: the process answers. Touches no database, so a database outage never restarts pods. */
+  @Get('live')
+  live(): { status: 'ok'; uptime_seconds: number } {
+    return { status: 'ok', uptime_seconds: Math.round(process.uptime()) };
+  }
+
+  /**
+   * Readiness: 503 unless core answers. An optional database that is down is reported
+   * (status stays 200, `degraded` lists it): its writes spool until it returns.
+   */
+  @Get('ready')
+  @HealthCheck()
+  async ready(): Promise<HealthCheckResult & { degraded: Role[] }> {
+    const [result, optional] = await Promise.all([
+      this.health.check([() => this.indicators[CORE_DB].check()]),
+      Promise.all(OPTIONAL_ROLES.map((role) => this.indicators[role].check())),
+    ]);
+    const details = Object.assign({}, result.details, ...optional);
+    const degraded = OPTIONAL_ROLES.filter((role) => details[role].status === 'down');
+    return { ...result, details, degraded };
+  }
+
+  /** Every role: up or down, latency, the database serving it and whether it falls back to core. */
+  @Get()
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.health.check(ROLES.map((role) => () => this.indicators[role].check()));
+  }
+}

@@ -1,0 +1,63 @@
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import { DatabaseTopology, databaseOf } from '../database/database-topology';
+import { Role } from '../database/roles';
+
+export interface RoleProbe {
+  role: Role;
+  up: boolean;
+  latencyMs: number | null;
+  /** host:port/database of the database serving the role. */
+  database: string;
+  /** True when the role has no database of its own and lives in core. */
+  fallback: boolean;
+  error?: string;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Safe to show: driver messages carry host and user at most, never the password. */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/not initialized|not connected/i.test(message)) return 'not connected';
+  return message.replace(/postgres(ql)?:\/\/[^\s@]*@/gi, 'postgres://***@');
+}
+
+/** Health of one role, through that role's own DataSource (shared with core on fallback). */
+export class RoleHealthIndicator {
+  constructor(
+    readonly role: Role,
+    private readonly dataSource: DataSource,
+    private readonly topology: DatabaseTopology,
+    private readonly indicators: HealthIndicatorService,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async probe(): Promise<RoleProbe> {
+    const base = {
+      role: this.role,
+      database: databaseOf(this.topology, this.role).label,
+      fallback: !this.topology.roles[this.role].own,
+    };
+    const started = performance.now();
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), this.timeoutMs);
+      return { ...base, up: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+    } catch (error) {
+      return { ...base, up: false, latencyMs: null, error: describeError(error) };
+    }
+  }
+
+  async check(): Promise<HealthIndicatorResult> {
+    const probe = await this.probe();
+    const session = this.indicators.check(this.role);
+    const details = { latency_ms: probe.latencyMs, database: probe.database, fallback: probe.fallback };
+    return probe.up ? session.up(details) : session.down({ ...details, error: probe.error });
+  }
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { loadEnvOrExit, withDatabase } from './bootstrap';
+
+async function main(): Promise<void> {
+  const logger = new Logger('fourfold');
+  const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
+  let app;
+  try {
+    app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: false });
+    await app.listen(env.PORT);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  logger.log(`listening on port ${env.PORT}`);
+
+  // Shut down in order: stop taking requests and flush (app.close), then stop PostgreSQL.
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    closing = true;
+    logger.log(`${signal}: shutting down`);
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  new Logger('fourfold').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

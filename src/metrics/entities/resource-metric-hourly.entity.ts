@@ -1,0 +1,16 @@
+import { Column, Entity, Index, Unique } from 'typeorm';
+import { HourlyMetricBase } from './hourly-metric.base';
+
+/** Hourly rollup of `resource_metrics`: one row per resource and hour. */
+@Entity('resource_metrics_hourly')
+@Unique('uq_resource_metrics_hourly_resource_id_hour_start', ['resourceId', 'hourStart'])
+@Index('ix_resource_metrics_hourly_hour_start', ['hourStart'])
+export class ResourceMetricHourly extends HourlyMetricBase('resource_metrics_hourly') {
+  /** Soft reference to the resource in the core database (no FK). */
+  @Column({ type: 'varchar', length: 36 })
+  resourceId: string;
+
+  /** The resource's name when the rollup was written. */
+  @Column({ type: 'varchar', length: 255 })
+  resourceName: string;
+}
