@@ -160,7 +160,13 @@ describe('planPartitions', () => {
       existing,
       defaultRows: [utc('2024-01-15T10:00:00'), utc('2025-07-01T00:00:00'), utc('2023-01-01T00:00:00')],
     });
-    expect(plan.create.map((r) => r.name)).toEqual(['t_p20240115', 't_p20250701']);
+    // Jan 15 gets its partition and the gap up to the existing ones (from Mar 9) is filled; the
+    // future row gets its own partition; the 2023 row is expired.
+    const names = plan.create.map((r) => r.name);
+    expect(names[0]).toBe('t_p20240115');
+    expect(names.slice(-2)).toEqual(['t_p20240308', 't_p20250701']);
+    expect(names).toHaveLength(31 - 14 + 29 + 8 + 1);
+    expectContinuous([...plan.create.slice(0, -1), ...existing]);
     expect(plan.purgeBefore).toEqual(utc('2023-12-11T00:00:00'));
   });
 

@@ -111,8 +111,9 @@ function uncovered(cells: Array<[number, number]>, existing: readonly TimeRange[
 /**
  * What maintenance must do for one table at `now`:
  * - keep one partition per period from the previous period (late rows) to `premake`
- *   periods after the current one, and fill any gap back to the oldest retained partition,
- *   so coverage is continuous from there to `premadeUntil`;
+ *   periods after the current one, and fill any gap back to the oldest retained partition
+ *   (or row waiting in the DEFAULT partition), so coverage is continuous from there to
+ *   `premadeUntil`;
  * - give every row in the DEFAULT partition a partition of its own period;
  * - drop partitions wholly older than retention (`to <= now - retention`), never the current one.
  * New ranges are cut around existing partitions, so a period changed by configuration never
@@ -131,8 +132,18 @@ export function planPartitions(input: PlanInput): PartitionPlan {
   const drop = existing.filter((p) => p.to.getTime() <= cutoff.getTime() && p.to.getTime() <= now.getTime());
   const kept = existing.filter((p) => p.to.getTime() > cutoff.getTime() || p.to.getTime() > now.getTime());
 
-  let start = Math.max(addPeriods(now, period, -1).getTime(), purgeBefore.getTime());
-  if (kept.length) start = Math.max(Math.min(start, kept[0].from.getTime()), purgeBefore.getTime());
+  const rowCells = new Set<number>();
+  for (const row of input.defaultRows ?? []) {
+    if (row.getTime() >= purgeBefore.getTime()) rowCells.add(periodStart(row, period).getTime());
+  }
+  // Coverage runs without a gap from the oldest retained partition (or the oldest row waiting
+  // in the DEFAULT partition) to premadeUntil.
+  const oldest = Math.min(
+    addPeriods(now, period, -1).getTime(),
+    kept.length ? kept[0].from.getTime() : Infinity,
+    ...[...rowCells].filter((cell) => cell < current.from.getTime()),
+  );
+  const start = Math.max(oldest, purgeBefore.getTime());
 
   // Uncovered parts of [start, premadeUntil) and of the periods holding rows in the DEFAULT
   // partition, cut at period bounds. `start` is a period bound or the start of an existing
@@ -146,10 +157,6 @@ export function planPartitions(input: PlanInput): PartitionPlan {
     }
   };
   for (const [from, to] of uncovered([[start, premadeUntil.getTime()]], existing)) cut(from, to);
-  const rowCells = new Set<number>();
-  for (const row of input.defaultRows ?? []) {
-    if (row.getTime() >= purgeBefore.getTime()) rowCells.add(periodStart(row, period).getTime());
-  }
   const cells = [...rowCells].sort((a, b) => a - b).map((c): [number, number] => [c, addPeriods(new Date(c), period, 1).getTime()]);
   for (const [from, to] of uncovered(cells, existing)) cut(from, to);
 

@@ -18,7 +18,27 @@ export interface PartitionSettings {
   groups: Record<PartitionGroup, GroupPolicy>;
 }
 
-export function partitionSettingsFromEnv(env: Env): PartitionSettings {
+const KEYS = [
+  'PARTITION_MAINTENANCE_ENABLED',
+  'PARTITION_MAINTENANCE_INTERVAL_SECONDS',
+  'PARTITION_PREMAKE',
+  'PARTITION_LOCK_TIMEOUT_MS',
+  'METRICS_PARTITION_PERIOD',
+  'LOGS_PARTITION_PERIOD',
+  'AUDIT_PARTITION_PERIOD',
+  'METRICS_RETENTION_DAYS',
+  'LOGS_RETENTION_DAYS',
+  'AUDIT_RETENTION_DAYS',
+] as const;
+
+export type PartitionEnv = Pick<Env, (typeof KEYS)[number]>;
+
+/** Reads the partition variables through a getter (ConfigService.get, for instance). */
+export function partitionEnv(get: <K extends keyof PartitionEnv>(key: K) => PartitionEnv[K]): PartitionEnv {
+  return Object.fromEntries(KEYS.map((key) => [key, get(key)])) as unknown as PartitionEnv;
+}
+
+export function partitionSettingsFromEnv(env: PartitionEnv): PartitionSettings {
   return {
     enabled: env.PARTITION_MAINTENANCE_ENABLED,
     intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,
