@@ -282,4 +282,36 @@ describe('partition maintenance', () => {
       await env.close();
     }
   });
+
+  it('gives way to traffic: a table whose lock is not granted within the lock timeout is skipped, the run goes on', async () => {
+    const env = await setup('parts_lock', settings({ lockTimeoutMs: 200 }));
+    const writer = new Pool({ connectionString: env.url, max: 1 });
+    const client = await writer.connect();
+    try {
+      env.clock.now = utc('2031-01-10T12:00:00');
+      // A write transaction left open on tool_metrics (into its DEFAULT partition, as none exists yet).
+      await client.query('BEGIN');
+      await insertRow(client, 'tool_metrics', '2031-01-10T12:00:00Z');
+      const started = Date.now();
+      const run = await env.maintainer().run();
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(run.ok).toBe(true);
+      expect(run.tables[0]).toMatchObject({
+        table: 'tool_metrics',
+        status: 'skipped',
+        created: 0,
+        reason: expect.stringContaining('200 ms'),
+      });
+      expect(run.tables.slice(1).every((t) => t.status === 'ok' && t.created > 0)).toBe(true);
+      expect(env.logger.problems()).toEqual([{ level: 'warn', message: expect.stringContaining('tool_metrics: gave way to traffic') }]);
+
+      await client.query('COMMIT');
+      const next = await env.maintainer().run();
+      expect(next.tables[0]).toMatchObject({ status: 'ok', created: 5, moved: 1 });
+    } finally {
+      client.release();
+      await writer.end();
+      await env.close();
+    }
+  });
 });

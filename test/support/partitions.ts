@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { resolveTopology } from '../../src/database/database-topology';
 import { migrateDatabase } from '../../src/database/migration-runner';
@@ -73,7 +73,7 @@ const insertSql = new Map<string, string>();
  * Inserts one row at `at` into a partitioned table (every required column filled) and
  * returns the partition it landed in. `id` may be given, to link a row from elsewhere.
  */
-export async function insertRow(db: Pool | DataSource, table: string, at: Date | string, id?: string): Promise<string> {
+export async function insertRow(db: Pool | PoolClient | DataSource, table: string, at: Date | string, id?: string): Promise<string> {
   let sql = insertSql.get(table);
   if (!sql) {
     const cols: Array<{ name: string; type: string }> = await query(
@@ -94,7 +94,7 @@ export async function insertRow(db: Pool | DataSource, table: string, at: Date |
   return row.partition;
 }
 
-async function query<T>(db: Pool | DataSource, sql: string, params: unknown[]): Promise<T[]> {
+async function query<T>(db: Pool | PoolClient | DataSource, sql: string, params: unknown[]): Promise<T[]> {
   if (db instanceof DataSource) return db.query(sql, params);
   return (await db.query(sql, params)).rows as T[];
 }
