@@ -79,10 +79,7 @@ export class DatabaseStatusService {
     const now = this.clock();
     const [roles, tables] = await Promise.all([
       Promise.all(ROLES.map(async (role) => [role, await this.role(role)] as const)),
-      withTimeout(
-        readTableStatuses(this.dataSources, this.partitions.settings, now, (t) => this.partitions.lastOutcome(t)),
-        this.timeoutMs,
-      ),
+      readTableStatuses(this.dataSources, this.partitions.settings, now, (t) => this.partitions.lastOutcome(t), this.timeoutMs),
     ]);
     const { settings } = this.partitions;
     const last = this.partitions.lastMaintenanceRun();

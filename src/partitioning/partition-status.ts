@@ -46,6 +46,15 @@ export interface TableStatus {
   error?: string;
 }
 
+/** A database that hangs must not hang the status page: its tables report the timeout. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const view = (p: PartitionRange | undefined): PartitionView | null =>
   p ? { name: p.name, from: p.from.toISOString(), to: p.to.toISOString() } : null;
 
@@ -66,13 +75,14 @@ export function runView(o: TableOutcome | undefined): RunView | null {
 
 /**
  * Reads the partition state of every table, from the DataSource of each table's role (two
- * queries per role). A role whose database cannot be read gets nulls and an error.
+ * queries per role). A role whose database cannot be read in `timeoutMs` gets nulls and an error.
  */
 export async function readTableStatuses(
   dataSources: Partial<Record<Role, DataSource>>,
   settings: PartitionSettings,
   now: Date,
   lastRun: (table: string) => TableOutcome | undefined = () => undefined,
+  timeoutMs = 10_000,
   tables: readonly PartitionedTable[] = PARTITIONED_TABLES,
 ): Promise<Record<string, TableStatus>> {
   type RoleState = { partitions: Map<string, PartitionRange[]>; defaults: Map<string, number> } | { error: string };
@@ -84,7 +94,10 @@ export async function readTableStatuses(
         const ds = dataSources[role];
         try {
           if (!ds?.isInitialized) throw new Error(`${role} database not connected`);
-          const [partitions, defaults] = await Promise.all([readPartitions(ds, specs), countDefaultRows(ds, specs)]);
+          const [partitions, defaults] = await withTimeout(
+            Promise.all([readPartitions(ds, specs), countDefaultRows(ds, specs)]),
+            timeoutMs,
+          );
           return [role, { partitions, defaults }] as [Role, RoleState];
         } catch (error) {
           return [role, { error: error instanceof Error ? error.message : String(error) }] as [Role, RoleState];

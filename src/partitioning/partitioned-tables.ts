@@ -2,7 +2,6 @@ import { LOGS_DB, METRICS_DB, Role } from '../database/roles';
 
 /** Tables that share a partition period and a retention (see PartitionSettings). */
 export type PartitionGroup = 'metrics' | 'logs' | 'audit';
-export const PARTITION_GROUPS: readonly PartitionGroup[] = ['metrics', 'logs', 'audit'];
 
 export interface PartitionedTable {
   table: string;
