@@ -53,4 +53,56 @@ describe('parseEnv', () => {
       expect((e as ConfigError).problems.map((p) => p.split(' ')[0]).sort()).toEqual(['DB_POOL_SIZE', 'LOGS_DB_DURABLE', 'PORT']);
     }
   });
+
+  it('applies the documented partition defaults', () => {
+    expect(parseEnv({})).toMatchObject({
+      PARTITION_MAINTENANCE_ENABLED: true,
+      PARTITION_MAINTENANCE_INTERVAL_SECONDS: 3600,
+      PARTITION_PREMAKE: 7,
+      PARTITION_LOCK_TIMEOUT_MS: 2000,
+      METRICS_PARTITION_PERIOD: 'day',
+      LOGS_PARTITION_PERIOD: 'day',
+      AUDIT_PARTITION_PERIOD: 'week',
+      METRICS_RETENTION_DAYS: 90,
+      LOGS_RETENTION_DAYS: 90,
+      AUDIT_RETENTION_DAYS: 365,
+    });
+  });
+
+  it('parses partition settings', () => {
+    const env = parseEnv({
+      PARTITION_MAINTENANCE_ENABLED: 'false',
+      PARTITION_PREMAKE: '14',
+      METRICS_PARTITION_PERIOD: 'week',
+      AUDIT_PARTITION_PERIOD: 'month',
+      AUDIT_RETENTION_DAYS: '2555',
+    });
+    expect(env).toMatchObject({
+      PARTITION_MAINTENANCE_ENABLED: false,
+      PARTITION_PREMAKE: 14,
+      METRICS_PARTITION_PERIOD: 'week',
+      AUDIT_PARTITION_PERIOD: 'month',
+      AUDIT_RETENTION_DAYS: 2555,
+    });
+  });
+
+  it('rejects bad partition settings, naming each variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      parseEnv({
+        LOGS_PARTITION_PERIOD: 'hour',
+        METRICS_RETENTION_DAYS: '0',
+        PARTITION_PREMAKE: 'seven',
+        PARTITION_MAINTENANCE_INTERVAL_SECONDS: '1',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems.sort()).toEqual([
+      'LOGS_PARTITION_PERIOD must be one of day, week, month',
+      'METRICS_RETENTION_DAYS must be at least 1',
+      'PARTITION_MAINTENANCE_INTERVAL_SECONDS must be at least 10',
+      'PARTITION_PREMAKE must be a whole number',
+    ]);
+  });
 });

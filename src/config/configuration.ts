@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PARTITION_PERIODS } from '../partitioning/partition-plan';
 
 /**
  * Every environment variable fourfold reads, validated once at boot. A bad value stops
@@ -63,6 +64,8 @@ const int = (fallback: number, min: number, max: number) =>
       .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
   ).transform((v) => v ?? fallback);
 
+const period = (fallback: (typeof PARTITION_PERIODS)[number]) => optional(z.enum(PARTITION_PERIODS)).transform((v) => v ?? fallback);
+
 export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl()),
   METRICS_DATABASE_URL: optional(postgresUrl()),
@@ -76,6 +79,16 @@ export const envSchema = z.object({
   MIGRATIONS_RUN: bool(true),
   EMBEDDED_PG_PORT: int(54329, 1, 65535),
   EMBEDDED_PG_DATA_DIR: optional(z.string()).transform((v) => v ?? '.data/postgres'),
+  PARTITION_MAINTENANCE_ENABLED: bool(true),
+  PARTITION_MAINTENANCE_INTERVAL_SECONDS: int(3600, 10, 86_400),
+  PARTITION_PREMAKE: int(7, 1, 366),
+  PARTITION_LOCK_TIMEOUT_MS: int(2000, 10, 60_000),
+  METRICS_PARTITION_PERIOD: period('day'),
+  LOGS_PARTITION_PERIOD: period('day'),
+  AUDIT_PARTITION_PERIOD: period('week'),
+  METRICS_RETENTION_DAYS: int(90, 1, 36_500),
+  LOGS_RETENTION_DAYS: int(90, 1, 36_500),
+  AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? 'info'),
 });
 

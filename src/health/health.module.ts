@@ -7,9 +7,12 @@ import { Env } from '../config/configuration';
 import { DATABASE_TOPOLOGY } from '../database/database.constants';
 import { DatabaseTopology } from '../database/database-topology';
 import { ROLES } from '../database/roles';
+import { PartitioningModule } from '../partitioning/partitioning.module';
+import { DatabaseStatusService } from './database-status.service';
 import { roleIndicatorToken } from './health.constants';
 import { HealthController } from './health.controller';
 import { RoleHealthIndicator } from './role-health.indicator';
+import { StatusController } from './status.controller';
 
 /** One indicator per role, each handed the DataSource injected under that role's name. */
 const indicators: Provider[] = ROLES.map((role) => ({
@@ -20,9 +23,9 @@ const indicators: Provider[] = ROLES.map((role) => ({
 }));
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-  controllers: [HealthController],
-  providers: indicators,
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), PartitioningModule],
+  controllers: [HealthController, StatusController],
+  providers: [...indicators, DatabaseStatusService],
   exports: indicators,
 })
 export class HealthModule {}

@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Env } from '../config/configuration';
+import { DATABASE_TOPOLOGY } from '../database/database.constants';
+import { databaseOf, DatabaseTopology } from '../database/database-topology';
+import { writeSynchronousCommit } from '../database/durability';
+import { CORE_DB, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role, ROLES } from '../database/roles';
+import { Clock, PARTITION_CLOCK } from '../partitioning/clock';
+import { PartitionService } from '../partitioning/partition.service';
+import { readTableStatuses, runView, RunView, TableStatus } from '../partitioning/partition-status';
+import { roleIndicatorToken } from './health.constants';
+import { RoleHealthIndicator, withTimeout } from './role-health.indicator';
+
+export interface RoleStatus {
+  /** Database name and host of the database serving the role (from configuration, never credentials). */
+  database: string;
+  host: string;
+  port: number;
+  /** True when the role has a database of its own; false when it falls back to core. */
+  own_database: boolean;
+  fallback: boolean;
+  reachable: boolean;
+  latency_ms: number | null;
+  server_version: string | null;
+  synchronous_commit: {
+    /** What fourfold sets (SET LOCAL) for this role's writes. */
+    writes: 'on' | 'off';
+    /** The server's setting, which the role's other transactions get. */
+    server_default: string | null;
+  };
+  error?: string;
+}
+
+export interface MaintenanceStatus {
+  enabled: boolean;
+  interval_seconds: number;
+  premake: number;
+  lock_timeout_ms: number;
+  last_run: { at: string; duration_ms: number; ok: boolean; tables: Record<string, RunView | null> } | null;
+}
+
+/** GET /status/database. One top-level key per subject, so that others (write buffers) slot in beside. */
+export interface DatabaseStatus {
+  generated_at: string;
+  roles: Record<Role, RoleStatus>;
+  partitions: { maintenance: MaintenanceStatus; tables: Record<string, TableStatus> };
+}
+
+@Injectable()
+export class DatabaseStatusService {
+  private readonly dataSources: Record<Role, DataSource>;
+  private readonly indicators: Record<Role, RoleHealthIndicator>;
+  private readonly timeoutMs: number;
+  private readonly logsDurable: boolean;
+
+  constructor(
+    @Inject(DATABASE_TOPOLOGY) private readonly topology: DatabaseTopology,
+    @Inject(PARTITION_CLOCK) private readonly clock: Clock,
+    private readonly partitions: PartitionService,
+    config: ConfigService<Env, true>,
+    @InjectDataSource(CORE_DB) core: DataSource,
+    @InjectDataSource(METRICS_DB) metrics: DataSource,
+    @InjectDataSource(LOGS_DB) logs: DataSource,
+    @InjectDataSource(OBSERVABILITY_DB) observability: DataSource,
+    @Inject(roleIndicatorToken(CORE_DB)) coreProbe: RoleHealthIndicator,
+    @Inject(roleIndicatorToken(METRICS_DB)) metricsProbe: RoleHealthIndicator,
+    @Inject(roleIndicatorToken(LOGS_DB)) logsProbe: RoleHealthIndicator,
+    @Inject(roleIndicatorToken(OBSERVABILITY_DB)) observabilityProbe: RoleHealthIndicator,
+  ) {
+    this.dataSources = { core, metrics, logs, observability };
+    this.indicators = { core: coreProbe, metrics: metricsProbe, logs: logsProbe, observability: observabilityProbe };
+    this.timeoutMs = config.get('HEALTH_CHECK_TIMEOUT_MS', { infer: true });
+    this.logsDurable = config.get('LOGS_DB_DURABLE', { infer: true });
+  }
+
+  async status(): Promise<DatabaseStatus> {
+    const now = this.clock();
+    const [roles, tables] = await Promise.all([
+      Promise.all(ROLES.map(async (role) => [role, await this.role(role)] as const)),
+      readTableStatuses(this.dataSources, this.partitions.settings, now, (t) => this.partitions.lastOutcome(t), this.timeoutMs),
+    ]);
+    const { settings } = this.partitions;
+    const last = this.partitions.lastMaintenanceRun();
+    return {
+      generated_at: now.toISOString(),
+      roles: Object.fromEntries(roles) as Record<Role, RoleStatus>,
+      partitions: {
+        maintenance: {
+          enabled: settings.enabled,
+          interval_seconds: settings.intervalSeconds,
+          premake: settings.premake,
+          lock_timeout_ms: settings.lockTimeoutMs,
+          last_run: last
+            ? {
+                at: last.startedAt.toISOString(),
+                duration_ms: last.durationMs,
+                ok: last.ok,
+                tables: Object.fromEntries(last.tables.map((t) => [t.table, runView(t)])),
+              }
+            : null,
+        },
+        tables,
+      },
+    };
+  }
+
+  private async role(role: Role): Promise<RoleStatus> {
+    const db = databaseOf(this.topology, role);
+    const probe = await this.indicators[role].probe();
+    const status: RoleStatus = {
+      database: db.database,
+      host: db.host,
+      port: db.port,
+      own_database: this.topology.roles[role].own,
+      fallback: !this.topology.roles[role].own,
+      reachable: probe.up,
+      latency_ms: probe.latencyMs,
+      server_version: null,
+      synchronous_commit: { writes: writeSynchronousCommit(role, this.logsDurable), server_default: null },
+      ...(probe.error ? { error: probe.error } : {}),
+    };
+    if (!probe.up) return status;
+    try {
+      const [row] = await withTimeout(
+        this.dataSources[role].query(`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`),
+        this.timeoutMs,
+      );
+      status.server_version = row.version;
+      status.synchronous_commit.server_default = row.sync;
+    } catch {
+      // The probe answered a moment ago; leave the details empty rather than fail the page.
+    }
+    return status;
+  }
+}

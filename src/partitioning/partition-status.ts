@@ -1,0 +1,142 @@
+import { DataSource } from 'typeorm';
+import { Role } from '../database/roles';
+import { countDefaultRows, readPartitions } from './partition-catalog';
+import { TableOutcome } from './partition-maintainer';
+import { coveredUntil, PartitionPeriod, PartitionRange } from './partition-plan';
+import { PartitionSettings } from './partition-settings';
+import { PARTITIONED_TABLES, PartitionedTable } from './partitioned-tables';
+
+export interface PartitionView {
+  name: string;
+  from: string;
+  to: string;
+}
+
+export interface RunView {
+  at: string;
+  duration_ms: number;
+  status: TableOutcome['status'];
+  created: number;
+  moved: number;
+  purged: number;
+  dropped: number;
+  reason?: string;
+  error?: string;
+}
+
+/** One partitioned table as /status/database and `npm run partitions -- status` show it. */
+export interface TableStatus {
+  role: Role;
+  period: PartitionPeriod;
+  retention_days: number;
+  /** Dated partitions, the DEFAULT one left out. Null when the database could not be read. */
+  partitions: number | null;
+  oldest_partition: PartitionView | null;
+  /** By range bound, not by creation. */
+  newest_partition: PartitionView | null;
+  /** Inserts up to this instant land in a real partition (continuous coverage from now); null: now itself is not covered. */
+  premade_until: string | null;
+  /** Rows waiting in the DEFAULT partition; the next run moves them out. */
+  default_rows: number | null;
+  /** Same figures under the names operators poll in other systems. */
+  latest_partition_table_name: string | null;
+  total_partitions: number | null;
+  /** This process's last maintenance of the table; null before the first. */
+  last_run: RunView | null;
+  error?: string;
+}
+
+/** A database that hangs must not hang the status page: its tables report the timeout. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const view = (p: PartitionRange | undefined): PartitionView | null =>
+  p ? { name: p.name, from: p.from.toISOString(), to: p.to.toISOString() } : null;
+
+export function runView(o: TableOutcome | undefined): RunView | null {
+  if (!o) return null;
+  return {
+    at: o.startedAt.toISOString(),
+    duration_ms: o.durationMs,
+    status: o.status,
+    created: o.created,
+    moved: o.moved,
+    purged: o.purged,
+    dropped: o.dropped,
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
+
+/**
+ * Reads the partition state of every table, from the DataSource of each table's role (two
+ * queries per role). A role whose database cannot be read in `timeoutMs` gets nulls and an error.
+ */
+export async function readTableStatuses(
+  dataSources: Partial<Record<Role, DataSource>>,
+  settings: PartitionSettings,
+  now: Date,
+  lastRun: (table: string) => TableOutcome | undefined = () => undefined,
+  timeoutMs = 10_000,
+  tables: readonly PartitionedTable[] = PARTITIONED_TABLES,
+): Promise<Record<string, TableStatus>> {
+  type RoleState = { partitions: Map<string, PartitionRange[]>; defaults: Map<string, number> } | { error: string };
+  const roles = [...new Set(tables.map((t) => t.role))];
+  const byRole = new Map<Role, RoleState>(
+    await Promise.all(
+      roles.map(async (role) => {
+        const specs = tables.filter((t) => t.role === role);
+        const ds = dataSources[role];
+        try {
+          if (!ds?.isInitialized) throw new Error(`${role} database not connected`);
+          const [partitions, defaults] = await withTimeout(
+            Promise.all([readPartitions(ds, specs), countDefaultRows(ds, specs)]),
+            timeoutMs,
+          );
+          return [role, { partitions, defaults }] as [Role, RoleState];
+        } catch (error) {
+          return [role, { error: error instanceof Error ? error.message : String(error) }] as [Role, RoleState];
+        }
+      }),
+    ),
+  );
+  const result: Record<string, TableStatus> = {};
+  for (const spec of tables) {
+    const { period, retentionDays } = settings.groups[spec.group];
+    const state = byRole.get(spec.role)!;
+    const base = { role: spec.role, period, retention_days: retentionDays, last_run: runView(lastRun(spec.table)) };
+    if ('error' in state) {
+      result[spec.table] = {
+        ...base,
+        partitions: null,
+        oldest_partition: null,
+        newest_partition: null,
+        premade_until: null,
+        default_rows: null,
+        latest_partition_table_name: null,
+        total_partitions: null,
+        error: state.error,
+      };
+      continue;
+    }
+    const list = state.partitions.get(spec.table)!;
+    const newest = list[list.length - 1];
+    result[spec.table] = {
+      ...base,
+      partitions: list.length,
+      oldest_partition: view(list[0]),
+      newest_partition: view(newest),
+      premade_until: coveredUntil(list, now)?.toISOString() ?? null,
+      default_rows: state.defaults.get(spec.table)!,
+      latest_partition_table_name: newest?.name ?? null,
+      total_partitions: list.length,
+      last_run: base.last_run,
+    };
+  }
+  return result;
+}

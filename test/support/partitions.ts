@@ -1,0 +1,105 @@
+import { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { resolveTopology } from '../../src/database/database-topology';
+import { migrateDatabase } from '../../src/database/migration-runner';
+import { readPartitions } from '../../src/partitioning/partition-catalog';
+import { MaintenanceLogger } from '../../src/partitioning/partition-maintainer';
+import { PartitionRange } from '../../src/partitioning/partition-plan';
+import { PartitionSettings } from '../../src/partitioning/partition-settings';
+import { PARTITIONED_TABLES } from '../../src/partitioning/partitioned-tables';
+
+/** Creates the schema of all four roles in one database. */
+export async function migrateAll(url: string): Promise<void> {
+  const [db] = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases;
+  await migrateDatabase(db);
+}
+
+export async function openDataSource(url: string, max = 4): Promise<DataSource> {
+  return new DataSource({ type: 'postgres', url, extra: { max } }).initialize();
+}
+
+export function settings(overrides: Partial<PartitionSettings> = {}): PartitionSettings {
+  return {
+    enabled: true,
+    intervalSeconds: 3600,
+    premake: 3,
+    lockTimeoutMs: 2000,
+    groups: {
+      metrics: { period: 'day', retentionDays: 5 },
+      logs: { period: 'month', retentionDays: 40 },
+      audit: { period: 'week', retentionDays: 20 },
+    },
+    ...overrides,
+  };
+}
+
+/** A logger that keeps what it is told, so a test can assert that nothing was logged as a problem. */
+export class RecordingLogger implements MaintenanceLogger {
+  readonly lines: Array<{ level: string; message: string }> = [];
+  log = (message: string) => void this.lines.push({ level: 'log', message });
+  warn = (message: string) => void this.lines.push({ level: 'warn', message });
+  error = (message: string) => void this.lines.push({ level: 'error', message });
+  debug = (message: string) => void this.lines.push({ level: 'debug', message });
+  problems = () => this.lines.filter((l) => l.level === 'warn' || l.level === 'error');
+}
+
+export async function partitionsByTable(ds: DataSource): Promise<Map<string, PartitionRange[]>> {
+  return readPartitions(ds, PARTITIONED_TABLES);
+}
+
+/** Tables' partitions as comparable text: `name [from, to)`. */
+export async function partitionSnapshot(ds: DataSource): Promise<Record<string, string[]>> {
+  const all = await partitionsByTable(ds);
+  return Object.fromEntries(
+    [...all].map(([table, list]) => [table, list.map((p) => `${p.name} [${p.from.toISOString()}, ${p.to.toISOString()})`)]),
+  );
+}
+
+const FILLERS: Record<string, string> = {
+  uuid: 'gen_random_uuid()',
+  'character varying': `'x'`,
+  text: `'x'`,
+  integer: '0',
+  bigint: '0',
+  'double precision': '0',
+  boolean: 'true',
+  jsonb: `'{}'`,
+  'timestamp with time zone': 'now()',
+};
+
+const insertSql = new Map<string, string>();
+
+/**
+ * Inserts one row at `at` into a partitioned table (every required column filled) and
+ * returns the partition it landed in. `id` may be given, to link a row from elsewhere.
+ */
+export async function insertRow(db: Pool | PoolClient | DataSource, table: string, at: Date | string, id?: string): Promise<string> {
+  let sql = insertSql.get(table);
+  if (!sql) {
+    const cols: Array<{ name: string; type: string }> = await query(
+      db,
+      `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = $1 AND is_nullable = 'NO' AND column_default IS NULL
+          AND column_name NOT IN ('id', 'timestamp') ORDER BY ordinal_position`,
+      [table],
+    );
+    const names = cols.map((c) => `"${c.name}"`);
+    const values = cols.map((c) => FILLERS[c.type] ?? `'x'`);
+    sql = `INSERT INTO "${table}" (id, "timestamp"${names.map((n) => `, ${n}`).join('')})
+           VALUES (coalesce($2::uuid, gen_random_uuid()), $1${values.map((v) => `, ${v}`).join('')})
+           RETURNING tableoid::regclass::text AS partition`;
+    insertSql.set(table, sql);
+  }
+  const [row] = await query<{ partition: string }>(db, sql, [typeof at === 'string' ? at : at.toISOString(), id ?? null]);
+  return row.partition;
+}
+
+async function query<T>(db: Pool | PoolClient | DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  if (db instanceof DataSource) return db.query(sql, params);
+  return (await db.query(sql, params)).rows as T[];
+}
+
+export async function count(db: DataSource, table: string): Promise<number> {
+  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM "${table}"`);
+  return n;
+}
