@@ -54,3 +54,43 @@ describe('parseEnv', () => {
     }
   });
 });
+
+describe('parseEnv: API, authentication and logging variables', () => {
+  it('applies the defaults', () => {
+    expect(parseEnv({})).toMatchObject({
+      LOG_DB_LEVEL: 'info',
+      ADMIN_EMAIL: 'admin@fourfold.local',
+      STATUS_PUBLIC: false,
+      AUTH_FAILURE_THRESHOLD: 10,
+      AUTH_FAILURE_WINDOW_SECONDS: 60,
+      AUTH_BLOCK_SECONDS: 300,
+      HTTP_BODY_LIMIT: '1mb',
+    });
+    expect(parseEnv({}).ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('parses and normalizes values', () => {
+    const env = parseEnv({ ADMIN_EMAIL: ' Ops@Example.COM ', STATUS_PUBLIC: 'yes', HTTP_BODY_LIMIT: '512KB', LOG_DB_LEVEL: 'warn' });
+    expect(env).toMatchObject({ ADMIN_EMAIL: 'ops@example.com', STATUS_PUBLIC: true, HTTP_BODY_LIMIT: '512kb', LOG_DB_LEVEL: 'warn' });
+  });
+
+  it.each([
+    ['ADMIN_EMAIL', 'not-an-email'],
+    ['HTTP_BODY_LIMIT', '1 gigabyte'],
+    ['AUTH_FAILURE_THRESHOLD', '0'],
+    ['LOG_DB_LEVEL', 'loud'],
+  ])('rejects a bad %s', (name, value) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('rejects a short ADMIN_TOKEN without echoing it', () => {
+    let message = '';
+    try {
+      parseEnv({ ADMIN_TOKEN: 'short-secret-xyz' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/ADMIN_TOKEN must be at least 32 characters/);
+    expect(message).not.toContain('short-secret-xyz');
+  });
+});

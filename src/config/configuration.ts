@@ -63,6 +63,18 @@ const int = (fallback: number, min: number, max: number) =>
       .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
   ).transform((v) => v ?? fallback);
 
+const logLevel = (fallback: 'info') =>
+  optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? fallback);
+
+/** A size for the HTTP body parser: `512kb`, `1mb`, `65536` (bytes). */
+const byteSize = (fallback: string) =>
+  optional(
+    z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .pipe(z.string().regex(/^\d+(b|kb|mb)?$/, 'must be a size such as 512kb or 1mb')),
+  ).transform((v) => v ?? fallback);
+
 export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl()),
   METRICS_DATABASE_URL: optional(postgresUrl()),
@@ -76,7 +88,17 @@ export const envSchema = z.object({
   MIGRATIONS_RUN: bool(true),
   EMBEDDED_PG_PORT: int(54329, 1, 65535),
   EMBEDDED_PG_DATA_DIR: optional(z.string()).transform((v) => v ?? '.data/postgres'),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? 'info'),
+  LOG_LEVEL: logLevel('info'),
+  /** Log records at or above this level are also stored in structured_log_entries. */
+  LOG_DB_LEVEL: logLevel('info'),
+  ADMIN_EMAIL: optional(z.string().trim().toLowerCase().email('must be an email address')).transform((v) => v ?? 'admin@fourfold.local'),
+  /** Secret: the first admin's token, instead of a generated one. Never logged. */
+  ADMIN_TOKEN: optional(z.string().min(32, 'must be at least 32 characters').max(512, 'must be at most 512 characters')),
+  STATUS_PUBLIC: bool(false),
+  AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
+  AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
+  AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
+  HTTP_BODY_LIMIT: byteSize('1mb'),
 });
 
 export type Env = z.output<typeof envSchema>;
