@@ -1,29 +1,46 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
 import { Env } from './config/configuration';
 import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
 import { topologyFromEnv } from './database/database-topology';
 import { HealthModule } from './health/health.module';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
+import { RowSink } from './logs/row-sink';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
+
+export interface AppRuntimeOptions {
+  /** Where stdout logs go (default: stdout). Tests pass a stream to read the lines. */
+  logDestination?: NodeJS.WritableStream;
+}
 
 @Module({})
 export class AppModule {
   /** `env` is the validated configuration (see parseEnv); DATABASE_URL must be resolved by then. */
-  static forRoot(env: Env): DynamicModule {
+  static forRoot(env: Env, runtime: AppRuntimeOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => env] }),
         DatabaseModule.forRoot(topologyFromEnv(env), { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService, RowSink],
+          useFactory: (config: ConfigService<Env, true>, sink: RowSink) => loggingParams(config, sink, runtime.logDestination),
+        }),
         CoreModule,
         MetricsModule,
         LogsModule,
         ObservabilityModule,
         HealthModule,
+        AuthModule,
       ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }
 }
