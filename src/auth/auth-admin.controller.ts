@@ -140,18 +140,16 @@ export class AuthAdminController {
   @RequirePermission(PERMISSIONS.rolesManage)
   @ApiOperation({ summary: 'Create a team' })
   async createTeam(@Body() dto: CreateTeamDto, @CurrentPrincipal() principal: Principal, @CurrentRequest() meta: RequestMeta) {
-    const team = this.db
-      .getRepository(EmailTeam)
-      .create({
-        id: uuidv7(),
-        name: dto.name,
-        slug: dto.slug,
-        description: dto.description ?? null,
-        createdBy: principal.email,
-        isPersonal: false,
-        visibility: 'private',
-        isActive: true,
-      });
+    const team = this.db.getRepository(EmailTeam).create({
+      id: uuidv7(),
+      name: dto.name,
+      slug: dto.slug,
+      description: dto.description ?? null,
+      createdBy: principal.email,
+      isPersonal: false,
+      visibility: 'private',
+      isActive: true,
+    });
     await this.db.getRepository(EmailTeam).insert(team);
     const view = { id: team.id, name: team.name, slug: team.slug, description: team.description };
     await this.audit.record(

@@ -46,7 +46,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const r = response as { message?: string | string[]; errors?: ApiError['errors'] };
       let message = Array.isArray(r.message) ? r.message.join('; ') : (r.message ?? exception.message);
       // Nest turns the body parser's SyntaxError into a bare 400 carrying the parser's message.
-      if (status === 400 && !r.errors && /JSON/.test(message) && !message.startsWith('malformed')) message = `malformed JSON in request body: ${message}`;
+      if (status === 400 && !r.errors && /JSON/.test(message) && !message.startsWith('malformed'))
+        message = `malformed JSON in request body: ${message}`;
       return { statusCode: status, message, ...(r.errors ? { errors: r.errors } : {}) };
     }
     if (exception instanceof QueryFailedError) {
