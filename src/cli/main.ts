@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     await writeAudit(
       topology,
       pool,
+      env.MIGRATIONS_RUN,
       entries.map((e) => auditRow(actor, e)),
     );
   } finally {
