@@ -53,12 +53,11 @@ export class AuditService {
 }
 
 export function auditRow(actor: Actor, entry: AuditEntry): Record<string, unknown> {
+  // Changed fields are found on the real values (so a changed secret shows as changed), then masked.
+  const changed = entry.oldValues && entry.newValues ? changedFields(entry.oldValues, entry.newValues) : null;
   const oldValues = entry.oldValues ? maskSecrets(entry.oldValues) : null;
   const newValues = entry.newValues ? maskSecrets(entry.newValues) : null;
-  const changes =
-    oldValues && newValues
-      ? Object.fromEntries(changedFields(oldValues, newValues).map((f) => [f, { old: oldValues[f] ?? null, new: newValues[f] ?? null }]))
-      : null;
+  const changes = changed ? Object.fromEntries(changed.map((f) => [f, { old: oldValues![f] ?? null, new: newValues![f] ?? null }])) : null;
   const { principal, meta } = actor;
   return {
     id: uuidv7(),
