@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { loadEnvOrExit, withDatabase } from './bootstrap';
+import { configureHttp } from './http/configure-http';
 
 async function main(): Promise<void> {
   const logger = new Logger('fourfold');
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   let app;
   try {
     app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: false });
+    configureHttp(app, env);
     await app.listen(env.PORT);
   } catch (error) {
     await embedded?.stop();
