@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { RegistryModule } from './registry/registry.module';
 import { Env } from './config/configuration';
 import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
@@ -15,6 +15,8 @@ import { LogsModule } from './logs/logs.module';
 import { RowSink } from './logs/row-sink';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { RegistryModule } from './registry/registry.module';
+import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
   /** Where stdout logs go (default: stdout). Tests pass a stream to read the lines. */
@@ -29,7 +31,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => env] }),
+        ScheduleModule.forRoot(),
         DatabaseModule.forRoot(topologyFromEnv(env), { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
+        WriterModule,
         LoggerModule.forRootAsync({
           inject: [ConfigService, RowSink],
           useFactory: (config: ConfigService<Env, true>, sink: RowSink) => loggingParams(config, sink, runtime.logDestination),

@@ -66,15 +66,6 @@ const int = (fallback: number, min: number, max: number) =>
 const logLevel = (fallback: 'info') =>
   optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? fallback);
 
-/** A size for the HTTP body parser: `512kb`, `1mb`, `65536` (bytes). */
-const byteSize = (fallback: string) =>
-  optional(
-    z
-      .string()
-      .transform((v) => v.trim().toLowerCase())
-      .pipe(z.string().regex(/^\d+(b|kb|mb)?$/, 'must be a size such as 512kb or 1mb')),
-  ).transform((v) => v ?? fallback);
-
 export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl()),
   METRICS_DATABASE_URL: optional(postgresUrl()),
@@ -98,7 +89,26 @@ export const envSchema = z.object({
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
-  HTTP_BODY_LIMIT: byteSize('1mb'),
+  /** Largest accepted request body; larger bodies answer 413. */
+  HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+
+  // Buffered COPY writer (src/writer), shared by every role.
+  WRITER_BATCH_ROWS: int(5000, 1, 1_000_000),
+  WRITER_FLUSH_MS: int(500, 10, 600_000),
+  WRITER_MAX_QUEUE_ROWS: int(100_000, 1, 100_000_000),
+  WRITER_CONCURRENCY: int(2, 1, 64),
+  WRITER_PROBE_MS: int(2000, 50, 600_000),
+  SPOOL_DIR: optional(z.string()).transform((v) => v ?? '.data/spool'),
+  SPOOL_MAX_MB: int(1024, 1, 10_000_000),
+
+  // Execution metrics (src/metrics).
+  METRICS_INGEST_MAX_BATCH: int(1000, 1, 100_000),
+  METRICS_NAME_CACHE_TTL_MS: int(5000, 0, 86_400_000),
+  METRICS_ROLLUP_ENABLED: bool(true),
+  METRICS_ROLLUP_INTERVAL_SECONDS: int(300, 1, 86_400),
+  METRICS_ROLLUP_LATE_DATA_HOURS: int(2, 1, 24 * 31),
+  PERFORMANCE_ENABLED: bool(true),
+  PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
 });
 
 export type Env = z.output<typeof envSchema>;

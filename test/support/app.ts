@@ -1,4 +1,7 @@
 import { INestApplication } from '@nestjs/common';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.factory';
 import { generateToken } from '../../src/auth/token';
@@ -29,6 +32,8 @@ export interface TestApp {
   logLines: string[];
   get(path: string, token?: string | null): Promise<TestResponse>;
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** POSTs `body` as JSON, or as is when it is a string (admin token unless headers say otherwise). */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -38,7 +43,16 @@ export interface TestApp {
  */
 export async function startApp(vars: Record<string, string | undefined>): Promise<TestApp> {
   const adminToken = vars.ADMIN_TOKEN ?? generateToken();
-  const env = parseEnv({ PORT: '0', LOG_LEVEL: 'info', ...vars, ADMIN_TOKEN: adminToken });
+  const env = parseEnv({
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    METRICS_ROLLUP_ENABLED: 'false',
+    PERFORMANCE_ENABLED: 'false',
+    // A spool of its own unless the spec shares one across restarts.
+    SPOOL_DIR: mkdtempSync(join(tmpdir(), 'ff-spool-')),
+    ...vars,
+    ADMIN_TOKEN: adminToken,
+  });
   const logLines: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -74,6 +88,7 @@ export async function startApp(vars: Record<string, string | undefined>): Promis
     logLines,
     request,
     get: (path, token) => request('GET', path, { token }),
+    post: (path, body, headers = {}) => request('POST', path, typeof body === 'string' ? { rawBody: body, headers } : { body, headers }),
     close: () => app.close(),
   };
 }
