@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LOGS_DB } from '../database/roles';
 import { AuditService } from './audit.service';
 import { LOGS_ENTITIES } from './logs.entities';
+import { LogsQueryController } from './logs-query.controller';
 import { PermissionAuditService } from './permission-audit.service';
 import { RowSink } from './row-sink';
 import { SecurityEventsService } from './security-events.service';
@@ -15,6 +16,7 @@ import { SecurityEventsService } from './security-events.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(LOGS_ENTITIES, LOGS_DB)],
+  controllers: [LogsQueryController],
   providers: [RowSink, AuditService, PermissionAuditService, SecurityEventsService],
   exports: [TypeOrmModule, RowSink, AuditService, PermissionAuditService, SecurityEventsService],
 })
