@@ -83,10 +83,11 @@ export class ServerAssociationsController {
     @CurrentRequest() meta: RequestMeta,
   ): Promise<void> {
     const { table, column, server } = await this.check(kind, serverId, memberId, p, meta);
-    const rows: unknown[] = await this.db.query(`DELETE FROM "${table}" WHERE server_id = $1 AND "${column}" = $2 RETURNING server_id`, [
+    // TypeORM answers a DELETE with [rows, affected].
+    const [rows] = (await this.db.query(`DELETE FROM "${table}" WHERE server_id = $1 AND "${column}" = $2 RETURNING server_id`, [
       serverId,
       memberId,
-    ]);
+    ])) as [unknown[], number];
     if (rows.length === 0) throw new NotFoundException(`server ${serverId} has no ${column} ${memberId}`);
     this.registry.decision(p, meta, SERVERS, serverId, server.teamId, true);
     await this.audit.record(
