@@ -28,12 +28,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<HttpResponse & { headersSent: boolean }>();
-    const body = this.toApiError(exception);
     if (res.headersSent) return;
+    // A structured body of another shape (the health checks' 503 result) is the answer itself.
+    const passthrough = exception instanceof HttpException ? exception.getResponse() : null;
+    const body: ApiError | object =
+      passthrough && typeof passthrough === 'object' && !('message' in passthrough) ? passthrough : this.toApiError(exception);
+    const status = exception instanceof HttpException ? exception.getStatus() : (body as ApiError).statusCode;
     if (exception instanceof Error && 'retryAfterSeconds' in exception) {
       res.setHeader('Retry-After', String((exception as { retryAfterSeconds: number }).retryAfterSeconds));
     }
-    res.statusCode = body.statusCode;
+    res.statusCode = status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(JSON.stringify(body));
   }
