@@ -1,33 +1,54 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
 import { Env } from './config/configuration';
 import { CoreModule } from './core/core.module';
 import { DatabaseModule } from './database/database.module';
 import { topologyFromEnv } from './database/database-topology';
 import { HealthModule } from './health/health.module';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
+import { RowSink } from './logs/row-sink';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
+import { RegistryModule } from './registry/registry.module';
+import { WriterModule } from './writer/writer.module';
+
+export interface AppRuntimeOptions {
+  /** Where stdout logs go (default: stdout). Tests pass a stream to read the lines. */
+  logDestination?: NodeJS.WritableStream;
+}
 
 @Module({})
 export class AppModule {
   /** `env` is the validated configuration (see parseEnv); DATABASE_URL must be resolved by then. */
-  static forRoot(env: Env): DynamicModule {
+  static forRoot(env: Env, runtime: AppRuntimeOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => env] }),
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot(topologyFromEnv(env), { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
+        WriterModule,
+        LoggerModule.forRootAsync({
+          inject: [ConfigService, RowSink],
+          useFactory: (config: ConfigService<Env, true>, sink: RowSink) => loggingParams(config, sink, runtime.logDestination),
+        }),
         CoreModule,
         MetricsModule,
         LogsModule,
         ObservabilityModule,
         PartitioningModule,
         HealthModule,
+        AuthModule,
+        RegistryModule,
       ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }
 }

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createApp } from './app.factory';
 import { loadEnvOrExit, withDatabase } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -9,7 +8,7 @@ async function main(): Promise<void> {
   const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
   let app;
   try {
-    app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: false });
+    app = await createApp(env);
     await app.listen(env.PORT);
   } catch (error) {
     await embedded?.stop();

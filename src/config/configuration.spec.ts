@@ -14,6 +14,44 @@ describe('parseEnv', () => {
     });
   });
 
+  it('applies the writer and metrics defaults', () => {
+    expect(parseEnv({})).toMatchObject({
+      HTTP_MAX_BODY_BYTES: 4 * 1024 * 1024,
+      WRITER_BATCH_ROWS: 5000,
+      WRITER_FLUSH_MS: 500,
+      WRITER_MAX_QUEUE_ROWS: 100_000,
+      WRITER_CONCURRENCY: 2,
+      WRITER_PROBE_MS: 2000,
+      SPOOL_DIR: '.data/spool',
+      SPOOL_MAX_MB: 1024,
+      METRICS_INGEST_MAX_BATCH: 1000,
+      METRICS_NAME_CACHE_TTL_MS: 5000,
+      METRICS_ROLLUP_ENABLED: true,
+      METRICS_ROLLUP_INTERVAL_SECONDS: 300,
+      METRICS_ROLLUP_LATE_DATA_HOURS: 2,
+      PERFORMANCE_ENABLED: true,
+      PERFORMANCE_SNAPSHOT_SECONDS: 60,
+    });
+  });
+
+  it('parses and bounds the writer and metrics variables', () => {
+    const env = parseEnv({
+      WRITER_BATCH_ROWS: '200',
+      SPOOL_DIR: '/var/spool/ff',
+      METRICS_ROLLUP_ENABLED: 'off',
+      METRICS_NAME_CACHE_TTL_MS: '0',
+    });
+    expect(env).toMatchObject({
+      WRITER_BATCH_ROWS: 200,
+      SPOOL_DIR: '/var/spool/ff',
+      METRICS_ROLLUP_ENABLED: false,
+      METRICS_NAME_CACHE_TTL_MS: 0,
+    });
+    expect(() => parseEnv({ WRITER_FLUSH_MS: '1' })).toThrow(/WRITER_FLUSH_MS must be at least 10/);
+    expect(() => parseEnv({ METRICS_INGEST_MAX_BATCH: '0' })).toThrow(/METRICS_INGEST_MAX_BATCH must be at least 1/);
+    expect(() => parseEnv({ METRICS_ROLLUP_LATE_DATA_HOURS: 'two' })).toThrow(/METRICS_ROLLUP_LATE_DATA_HOURS must be a whole number/);
+  });
+
   it('treats empty optional URLs as unset and accepts a +driver scheme', () => {
     const env = parseEnv({ DATABASE_URL: 'postgresql+psycopg://u:p@db:6432/mcp', METRICS_DATABASE_URL: '  ' });
     expect(env.DATABASE_URL).toBe('postgresql://u:p@db:6432/mcp');
@@ -104,5 +142,43 @@ describe('parseEnv', () => {
       'PARTITION_MAINTENANCE_INTERVAL_SECONDS must be at least 10',
       'PARTITION_PREMAKE must be a whole number',
     ]);
+  });
+});
+
+describe('parseEnv: API, authentication and logging variables', () => {
+  it('applies the defaults', () => {
+    expect(parseEnv({})).toMatchObject({
+      LOG_DB_LEVEL: 'info',
+      ADMIN_EMAIL: 'admin@fourfold.local',
+      STATUS_PUBLIC: false,
+      AUTH_FAILURE_THRESHOLD: 10,
+      AUTH_FAILURE_WINDOW_SECONDS: 60,
+      AUTH_BLOCK_SECONDS: 300,
+    });
+    expect(parseEnv({}).ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('parses and normalizes values', () => {
+    const env = parseEnv({ ADMIN_EMAIL: ' Ops@Example.COM ', STATUS_PUBLIC: 'yes', LOG_DB_LEVEL: 'warn' });
+    expect(env).toMatchObject({ ADMIN_EMAIL: 'ops@example.com', STATUS_PUBLIC: true, LOG_DB_LEVEL: 'warn' });
+  });
+
+  it.each([
+    ['ADMIN_EMAIL', 'not-an-email'],
+    ['AUTH_FAILURE_THRESHOLD', '0'],
+    ['LOG_DB_LEVEL', 'loud'],
+  ])('rejects a bad %s', (name, value) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('rejects a short ADMIN_TOKEN without echoing it', () => {
+    let message = '';
+    try {
+      parseEnv({ ADMIN_TOKEN: 'short-secret-xyz' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/ADMIN_TOKEN must be at least 32 characters/);
+    expect(message).not.toContain('short-secret-xyz');
   });
 });

@@ -65,6 +65,8 @@ const int = (fallback: number, min: number, max: number) =>
   ).transform((v) => v ?? fallback);
 
 const period = (fallback: (typeof PARTITION_PERIODS)[number]) => optional(z.enum(PARTITION_PERIODS)).transform((v) => v ?? fallback);
+const logLevel = (fallback: 'info') =>
+  optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? fallback);
 
 export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl()),
@@ -89,7 +91,36 @@ export const envSchema = z.object({
   METRICS_RETENTION_DAYS: int(90, 1, 36_500),
   LOGS_RETENTION_DAYS: int(90, 1, 36_500),
   AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? 'info'),
+  LOG_LEVEL: logLevel('info'),
+  /** Log records at or above this level are also stored in structured_log_entries. */
+  LOG_DB_LEVEL: logLevel('info'),
+  ADMIN_EMAIL: optional(z.string().trim().toLowerCase().email('must be an email address')).transform((v) => v ?? 'admin@fourfold.local'),
+  /** Secret: the first admin's token, instead of a generated one. Never logged. */
+  ADMIN_TOKEN: optional(z.string().min(32, 'must be at least 32 characters').max(512, 'must be at most 512 characters')),
+  STATUS_PUBLIC: bool(false),
+  AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
+  AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
+  AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
+  /** Largest accepted request body; larger bodies answer 413. */
+  HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+
+  // Buffered COPY writer (src/writer), shared by every role.
+  WRITER_BATCH_ROWS: int(5000, 1, 1_000_000),
+  WRITER_FLUSH_MS: int(500, 10, 600_000),
+  WRITER_MAX_QUEUE_ROWS: int(100_000, 1, 100_000_000),
+  WRITER_CONCURRENCY: int(2, 1, 64),
+  WRITER_PROBE_MS: int(2000, 50, 600_000),
+  SPOOL_DIR: optional(z.string()).transform((v) => v ?? '.data/spool'),
+  SPOOL_MAX_MB: int(1024, 1, 10_000_000),
+
+  // Execution metrics (src/metrics).
+  METRICS_INGEST_MAX_BATCH: int(1000, 1, 100_000),
+  METRICS_NAME_CACHE_TTL_MS: int(5000, 0, 86_400_000),
+  METRICS_ROLLUP_ENABLED: bool(true),
+  METRICS_ROLLUP_INTERVAL_SECONDS: int(300, 1, 86_400),
+  METRICS_ROLLUP_LATE_DATA_HOURS: int(2, 1, 24 * 31),
+  PERFORMANCE_ENABLED: bool(true),
+  PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -1,0 +1,31 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppRuntimeOptions } from './app.module';
+import { Env } from './config/configuration';
+import { configureHttp } from './http/configure-http';
+import { validationPipe } from './http/validation';
+
+/**
+ * Builds the HTTP application the same way for `npm start` and the tests: pino logging,
+ * a bounded JSON body parser (HTTP_MAX_BODY_BYTES), global validation, the OpenAPI document at /docs.
+ */
+export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(env, runtime), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  configureHttp(app, env);
+  app.useGlobalPipes(validationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('fourfold')
+      .setDescription('Registry, audit and logs API of the fourfold gateway data tier. Every route except /health/* needs a bearer token.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

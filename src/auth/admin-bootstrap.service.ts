@@ -1,0 +1,48 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Env } from '../config/configuration';
+import { AuditService } from '../logs/audit.service';
+import { ADMIN_ROLE } from './permissions';
+import { TokenService } from './token.service';
+
+/**
+ * At start: seeds the system roles; on a database with no users, creates the admin from
+ * ADMIN_EMAIL with one token (ADMIN_TOKEN, or a generated one printed once to stdout).
+ * Concurrent replicas serialize on an advisory lock; only the first finds no users.
+ */
+@Injectable()
+export class AdminBootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.tokens.seedRoles();
+    const issued = await this.tokens.firstAdmin({
+      email: this.config.get('ADMIN_EMAIL', { infer: true }),
+      role: ADMIN_ROLE,
+      grantedBy: 'bootstrap',
+      name: 'bootstrap admin token',
+      token: this.config.get('ADMIN_TOKEN', { infer: true }),
+    });
+    if (!issued) return;
+    const actor = { principal: null, meta: null, fallbackId: 'bootstrap' };
+    await this.audit.record(actor, {
+      action: 'create',
+      resourceType: 'api_token',
+      resourceId: issued.jti,
+      resourceName: issued.email,
+      newValues: { jti: issued.jti, user_email: issued.email, role: issued.role, expires_at: null, token_hash: 'set' },
+    });
+    if (this.config.get('ADMIN_TOKEN', { infer: true })) {
+      this.logger.log(`created admin ${issued.email} with the token from ADMIN_TOKEN`);
+    } else {
+      // Shown once, on stdout only, never through the logger (which also feeds the logs database).
+      process.stdout.write(`\nfourfold: created admin ${issued.email}. Admin token (shown once, store it now):\n\n  ${issued.token}\n\n`);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { SYSTEM_ROLES } from './permissions';
+
+const ROLE_NAMES = SYSTEM_ROLES.map((r) => r.name);
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'dev@example.com', description: 'The user; created when unknown' })
+  @IsEmail()
+  @MaxLength(255)
+  email: string;
+
+  @ApiProperty({ enum: ROLE_NAMES, description: 'Granted to the user when not already held' })
+  @IsIn(ROLE_NAMES)
+  role: string;
+
+  @ApiPropertyOptional({ example: '30d', description: 'Lifetime: a number and s, m, h, d or w. Omitted: no expiry' })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,5}[smhdw]$/, { message: 'expires_in must look like 30d, 12h, 90m, 45s or 2w' })
+  expires_in?: string;
+
+  @ApiPropertyOptional({ example: 'ci pipeline' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  name?: string;
+}
+
+export class CreatedTokenDto {
+  @ApiProperty({ description: 'The token: shown once, only its hash is stored' })
+  token: string;
+  @ApiProperty()
+  jti: string;
+  @ApiProperty()
+  user_email: string;
+  @ApiProperty()
+  role: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  expires_at: string | null;
+}
+
+export class RevokeTokenDto {
+  @ApiPropertyOptional({ example: 'leaked in a log' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  reason?: string;
+}
+
+export class CreateTeamDto {
+  @ApiProperty({ example: 'payments' })
+  @IsString()
+  @Length(1, 255)
+  name: string;
+
+  @ApiProperty({ example: 'payments', description: 'Unique, lowercase letters, digits and dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,254}$/, { message: 'slug must be lowercase letters, digits and dashes' })
+  slug: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+}
+
+export class TeamMemberDto {
+  @ApiPropertyOptional({ enum: ['member', 'owner'], default: 'member' })
+  @IsOptional()
+  @IsIn(['member', 'owner'])
+  role?: string;
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { CORE_DB } from '../database/roles';
+import { RowSink } from '../logs/row-sink';
+import { RequestMeta } from './principal';
+
+/** Writes `email_auth_events` (core) through the buffered writer: one row per authentication attempt. */
+@Injectable()
+export class AuthEventsService {
+  constructor(private readonly sink: RowSink) {}
+
+  record(meta: RequestMeta, outcome: { success: boolean; email?: string | null; jti?: string; failureReason?: string }): void {
+    this.sink.enqueue(CORE_DB, 'email_auth_events', [
+      {
+        id: uuidv7(),
+        timestamp: new Date(),
+        user_email: outcome.email ?? null,
+        event_type: 'api_token',
+        success: outcome.success,
+        ip_address: meta.clientIp,
+        failure_reason: outcome.failureReason ?? null,
+        details: { request_id: meta.requestId, path: meta.path, method: meta.method, ...(outcome.jti ? { token_jti: outcome.jti } : {}) },
+      },
+    ]);
+  }
+}

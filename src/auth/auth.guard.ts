@@ -1,0 +1,141 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { v7 as uuidv7 } from 'uuid';
+import { Env } from '../config/configuration';
+import { METRICS_DB } from '../database/roles';
+import { PermissionAuditService } from '../logs/permission-audit.service';
+import { RowSink } from '../logs/row-sink';
+import { SecurityEventsService } from '../logs/security-events.service';
+import { AuthEventsService } from './auth-events.service';
+import { AuthFailureTracker } from './auth-failure-tracker';
+import { PERMISSION_KEY } from './decorators';
+import { hasPermission } from './permissions';
+import { AuthedRequest, HttpResponse, Principal, requestMeta, RequestMeta } from './principal';
+import { routePolicy } from './route-policy';
+import { bearerToken } from './token';
+import { TokenService } from './token.service';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The global guard: every route passes here. Public routes (probes, the OpenAPI document,
+ * /status when STATUS_PUBLIC) go through; a blocked address gets 429; everything else needs
+ * a valid bearer token and the route's permission. Authentication outcomes go to
+ * email_auth_events, permission decisions on changes and every denial to
+ * permission_audit_log, and each authenticated request to token_usage_logs.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly statusPublic: boolean;
+  private readonly tracker: AuthFailureTracker;
+  private readonly windowSeconds: number;
+  private readonly blockSeconds: number;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly authEvents: AuthEventsService,
+    private readonly permissionAudit: PermissionAuditService,
+    private readonly security: SecurityEventsService,
+    private readonly sink: RowSink,
+    config: ConfigService<Env, true>,
+  ) {
+    this.statusPublic = config.get('STATUS_PUBLIC', { infer: true });
+    this.windowSeconds = config.get('AUTH_FAILURE_WINDOW_SECONDS', { infer: true });
+    this.blockSeconds = config.get('AUTH_BLOCK_SECONDS', { infer: true });
+    this.tracker = new AuthFailureTracker(
+      config.get('AUTH_FAILURE_THRESHOLD', { infer: true }),
+      this.windowSeconds * 1000,
+      this.blockSeconds * 1000,
+    );
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const res = context.switchToHttp().getResponse<HttpResponse>();
+    const declared = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, [context.getHandler(), context.getClass()]);
+    const policy = routePolicy(req.path, req.method, declared, this.statusPublic);
+    if (policy.public) return true;
+
+    const meta = requestMeta(req);
+    const address = meta.clientIp ?? 'unknown';
+    const blockedFor = this.tracker.blockedFor(address);
+    if (blockedFor > 0) {
+      res.setHeader('Retry-After', String(blockedFor));
+      throw new HttpException(
+        { statusCode: 429, message: `too many authentication failures from this address; retry in ${blockedFor}s` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+
+    const token = bearerToken(req.headers.authorization);
+    if (!token) this.fail(meta, address, req.headers.authorization ? 'malformed authorization header' : 'missing token');
+    const result = await this.tokens.verify(token!);
+    if ('failure' in result) this.fail(meta, address, result.failure, result.email, result.jti);
+    const principal = (result as { principal: Principal }).principal;
+    req.principal = principal;
+    this.authEvents.record(meta, { success: true, email: principal.email, jti: principal.jti });
+    this.trackUsage(req, res, principal, meta);
+
+    const granted = hasPermission(principal.permissions, policy.permission);
+    if (!granted || MUTATING.has(req.method)) {
+      this.permissionAudit.record(principal, meta, { permission: policy.permission, granted, resourceType: resourceTypeOf(meta.path) });
+    }
+    if (!granted)
+      throw new ForbiddenException(
+        `this needs the ${policy.permission} permission, which your roles (${principal.roles.join(', ') || 'none'}) do not grant`,
+      );
+    return true;
+  }
+
+  private fail(meta: RequestMeta, address: string, reason: string, email?: string, jti?: string): never {
+    this.authEvents.record(meta, { success: false, email, jti, failureReason: reason });
+    const failures = this.tracker.recordFailure(address);
+    if (failures !== null) void this.security.repeatedAuthFailures(meta, failures, this.windowSeconds, this.blockSeconds);
+    throw new UnauthorizedException(reason === 'unknown token' ? 'invalid token' : reason);
+  }
+
+  /** One token_usage_logs row per authenticated request, written when the response is finished. */
+  private trackUsage(req: AuthedRequest, res: HttpResponse, principal: Principal, meta: RequestMeta): void {
+    const started = performance.now();
+    const timestamp = new Date();
+    res.once('finish', () => {
+      try {
+        this.sink.enqueue(METRICS_DB, 'token_usage_logs', [
+          {
+            id: uuidv7(),
+            timestamp,
+            token_jti: principal.jti,
+            user_email: principal.email,
+            endpoint: meta.path ?? req.path,
+            method: req.method,
+            ip_address: meta.clientIp,
+            user_agent: meta.userAgent,
+            status_code: res.statusCode,
+            response_time_ms: Math.round((performance.now() - started) * 100) / 100,
+            blocked: false,
+            block_reason: null,
+          },
+        ]);
+      } catch {
+        // A full writer drops usage rows rather than fail a response already sent.
+      }
+    });
+  }
+}
+
+/** `/api/v1/tools/…` → `tools`, for permission audit rows written before a handler knows more. */
+function resourceTypeOf(path: string | null): string | null {
+  const match = /^\/api\/v1\/([a-z0-9-]+)/.exec(path ?? '');
+  return match ? match[1] : null;
+}

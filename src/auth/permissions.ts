@@ -1,0 +1,53 @@
+/**
+ * Permissions and the system roles that hold them. The roles are stored in `roles`
+ * (seeded at start, `is_system_role`), granted in `user_roles`; a request's permissions are
+ * the union over the user's active, unexpired global grants.
+ */
+export const PERMISSIONS = {
+  /** Every permission. */
+  all: '*',
+  registryRead: 'registry.read',
+  registryWrite: 'registry.write',
+  metricsRead: 'metrics.read',
+  metricsWrite: 'metrics.write',
+  auditRead: 'audit.read',
+  logsRead: 'logs.read',
+  securityRead: 'security.read',
+  statusRead: 'status.read',
+  tokensManage: 'tokens.manage',
+  rolesManage: 'roles.manage',
+} as const;
+
+export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
+
+export interface SystemRole {
+  name: string;
+  description: string;
+  permissions: Permission[];
+  /** Sees and changes every entity whatever its team or visibility. */
+  unrestricted: boolean;
+}
+
+export const ADMIN_ROLE = 'admin';
+export const DEVELOPER_ROLE = 'developer';
+export const VIEWER_ROLE = 'viewer';
+
+export const SYSTEM_ROLES: SystemRole[] = [
+  { name: ADMIN_ROLE, description: 'Everything, on every entity', permissions: [PERMISSIONS.all], unrestricted: true },
+  {
+    name: DEVELOPER_ROLE,
+    description: 'Reads the registry and changes entities of its own teams; sends and reads metrics',
+    permissions: [PERMISSIONS.registryRead, PERMISSIONS.registryWrite, PERMISSIONS.metricsRead, PERMISSIONS.metricsWrite],
+    unrestricted: false,
+  },
+  {
+    name: VIEWER_ROLE,
+    description: 'Reads the registry and metrics',
+    permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead],
+    unrestricted: false,
+  },
+];
+
+export function hasPermission(granted: ReadonlySet<string>, permission: string): boolean {
+  return granted.has(PERMISSIONS.all) || granted.has(permission);
+}

@@ -1,0 +1,198 @@
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { EmailApiToken } from '../core/entities/email-api-token.entity';
+import { EmailTeamMember } from '../core/entities/email-team-member.entity';
+import { EmailUser } from '../core/entities/email-user.entity';
+import { Role } from '../core/entities/role.entity';
+import { TokenRevocation } from '../core/entities/token-revocation.entity';
+import { UserRole } from '../core/entities/user-role.entity';
+import { Principal } from './principal';
+import { generateToken, hashToken, jtiOf, sameHash } from './token';
+import { SYSTEM_ROLES } from './permissions';
+
+export type TokenFailure = 'unknown token' | 'expired token' | 'revoked token' | 'inactive user';
+
+export interface IssuedToken {
+  /** The token itself: shown once, never stored. */
+  token: string;
+  jti: string;
+  tokenId: string;
+  email: string;
+  role: string;
+  expiresAt: Date | null;
+  /** True when the user did not exist and was created. */
+  userCreated: boolean;
+  /** True when the role was granted by this call. */
+  roleGranted: boolean;
+}
+
+export interface IssueTokenOptions {
+  email: string;
+  role: string;
+  expiresInSeconds?: number | null;
+  name?: string;
+  grantedBy: string;
+  /** Use this token instead of generating one (ADMIN_TOKEN). */
+  token?: string;
+}
+
+export class UnknownRoleError extends Error {}
+
+/**
+ * Tokens, users and role grants in the core database. A plain class over a DataSource so
+ * that the HTTP layer and the CLI share it.
+ */
+export class TokenStore {
+  constructor(private readonly db: DataSource) {}
+
+  /** Creates (or updates) the system roles. Idempotent; safe from several replicas. */
+  async seedRoles(): Promise<void> {
+    for (const role of SYSTEM_ROLES) {
+      await this.db.query(
+        `INSERT INTO roles (id, name, description, scope, permissions, is_system_role, is_active)
+         VALUES ($1, $2, $3, 'global', $4::jsonb, true, true)
+         ON CONFLICT ON CONSTRAINT uq_roles_name_scope
+         DO UPDATE SET permissions = EXCLUDED.permissions, description = EXCLUDED.description, updated_at = now()`,
+        [uuidv7(), role.name, role.description, JSON.stringify(role.permissions)],
+      );
+    }
+  }
+
+  async userCount(): Promise<number> {
+    return this.db.getRepository(EmailUser).count();
+  }
+
+  /** Creates the user if needed, grants the role if needed, and issues a token. One transaction. */
+  async issue(options: IssueTokenOptions): Promise<IssuedToken> {
+    return this.db.transaction((tx) => this.issueIn(tx, options));
+  }
+
+  /** Creates the first admin and its token when there are no users yet; null otherwise. */
+  async firstAdmin(options: IssueTokenOptions): Promise<IssuedToken | null> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('fourfold:first-admin'))`);
+      if ((await tx.getRepository(EmailUser).count()) > 0) return null;
+      return this.issueIn(tx, options);
+    });
+  }
+
+  private async issueIn(tx: EntityManager, options: IssueTokenOptions): Promise<IssuedToken> {
+    const email = options.email.trim().toLowerCase();
+    {
+      const role = await tx.getRepository(Role).findOneBy({ name: options.role, scope: 'global', isActive: true });
+      if (!role) throw new UnknownRoleError(`unknown role "${options.role}" (known: ${SYSTEM_ROLES.map((r) => r.name).join(', ')})`);
+      const userCreated = await this.ensureUser(tx, email, options.role === 'admin');
+      const roleGranted = await this.ensureGrant(tx, email, role, options.grantedBy);
+      const token = options.token ?? generateToken();
+      const jti = jtiOf(token);
+      const expiresAt = options.expiresInSeconds ? new Date(Date.now() + options.expiresInSeconds * 1000) : null;
+      const row = tx.getRepository(EmailApiToken).create({
+        id: uuidv7(),
+        userEmail: email,
+        teamId: null,
+        name: options.name ?? `${options.role} token`,
+        jti,
+        tokenHash: hashToken(token),
+        serverId: null,
+        expiresAt,
+        lastUsed: null,
+        isActive: true,
+        description: `issued by ${options.grantedBy}`,
+      });
+      await tx.getRepository(EmailApiToken).insert(row);
+      return { token, jti, tokenId: row.id, email, role: role.name, expiresAt, userCreated, roleGranted };
+    }
+  }
+
+  /** Grants a global role. Returns false when the user already held it. */
+  async grantRole(email: string, roleName: string, grantedBy: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const role = await tx.getRepository(Role).findOneBy({ name: roleName, scope: 'global', isActive: true });
+      if (!role) throw new UnknownRoleError(`unknown role "${roleName}"`);
+      await this.ensureUser(tx, email, false);
+      return this.ensureGrant(tx, email, role, grantedBy);
+    });
+  }
+
+  /**
+   * Revokes by jti: records the revocation and deactivates the token, in one transaction.
+   * Returns the token row as it was, or null when there is no such token.
+   */
+  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<EmailApiToken | null> {
+    return this.db.transaction(async (tx) => {
+      const token = await tx.getRepository(EmailApiToken).findOneBy({ jti });
+      if (!token) return null;
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(TokenRevocation)
+        .values({ jti, revokedBy, reason, tokenExpiry: token.expiresAt })
+        .orIgnore()
+        .execute();
+      await tx.getRepository(EmailApiToken).update({ id: token.id }, { isActive: false });
+      return token;
+    });
+  }
+
+  /** Resolves a presented token. Every check hits the database: revocation takes effect at once. */
+  async verify(token: string): Promise<{ principal: Principal } | { failure: TokenFailure; email?: string; jti?: string }> {
+    const jti = jtiOf(token);
+    const row = await this.db.getRepository(EmailApiToken).findOneBy({ jti });
+    if (!row || !sameHash(row.tokenHash, hashToken(token))) return { failure: 'unknown token' };
+    const who = { email: row.userEmail, jti };
+    if (!row.isActive || (await this.db.getRepository(TokenRevocation).existsBy({ jti }))) return { failure: 'revoked token', ...who };
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { failure: 'expired token', ...who };
+    const user = await this.db.getRepository(EmailUser).findOneBy({ email: row.userEmail });
+    if (!user || !user.isActive) return { failure: 'inactive user', ...who };
+
+    const [grants, memberships] = await Promise.all([
+      this.db.getRepository(UserRole).find({
+        where: [
+          { userEmail: user.email, isActive: true, scope: 'global', expiresAt: IsNull() },
+          { userEmail: user.email, isActive: true, scope: 'global', expiresAt: MoreThan(new Date()) },
+        ],
+        relations: { role: true },
+      }),
+      this.db.getRepository(EmailTeamMember).find({ where: { userEmail: user.email, isActive: true }, select: { teamId: true } }),
+    ]);
+    const roles = grants.filter((g) => g.role?.isActive).map((g) => g.role!);
+    const permissions = new Set(roles.flatMap((r) => r.permissions));
+    const unrestricted = roles.some((r) => SYSTEM_ROLES.find((s) => s.name === r.name)?.unrestricted) || permissions.has('*');
+    if (!row.lastUsed || Date.now() - row.lastUsed.getTime() > 60_000) {
+      // Coarse on purpose: one write a minute per token, not one per request.
+      void this.db
+        .getRepository(EmailApiToken)
+        .update({ id: row.id }, { lastUsed: new Date() })
+        .catch(() => undefined);
+    }
+    return {
+      principal: {
+        userId: user.id,
+        email: user.email,
+        jti,
+        roles: [...new Set(roles.map((r) => r.name))].sort(),
+        permissions,
+        unrestricted,
+        teams: memberships.map((m) => m.teamId),
+      },
+    };
+  }
+
+  private async ensureUser(tx: EntityManager, email: string, isAdmin: boolean): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(EmailUser)
+      .values({ id: uuidv7(), email, isAdmin, isActive: true, authProvider: 'api-token' })
+      .orIgnore()
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  private async ensureGrant(tx: EntityManager, email: string, role: Role, grantedBy: string): Promise<boolean> {
+    const existing = await tx.getRepository(UserRole).findOneBy({ userEmail: email, roleId: role.id, scope: 'global', isActive: true });
+    if (existing) return false;
+    await tx.getRepository(UserRole).insert({ id: uuidv7(), userEmail: email, roleId: role.id, scope: 'global', scopeId: null, grantedBy });
+    return true;
+  }
+}

@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { ADMIN_ROLE, SYSTEM_ROLES } from '../auth/permissions';
+import { parseDuration } from '../auth/token';
+import { TokenStore } from '../auth/token-store';
+import { loadEnvOrExit, withDatabase } from '../bootstrap';
+import { databaseOf, topologyFromEnv } from '../database/database-topology';
+import { dataSourceOptions } from '../database/data-source-options';
+import { migrateDatabase } from '../database/migration-runner';
+import { CORE_DB, LOGS_DB } from '../database/roles';
+import { AuditEntry, auditRow } from '../logs/audit.service';
+
+const USAGE = `usage:
+  npm run cli -- token create --email EMAIL --role ${SYSTEM_ROLES.map((r) => r.name).join('|')} [--expires-in 30d] [--name NAME]
+  npm run cli -- token revoke --jti JTI [--reason TEXT]
+`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n${code === 2 ? USAGE : ''}`);
+  process.exit(code);
+}
+
+/**
+ * `npm run cli -- token create|revoke`: token management against DATABASE_URL (or the
+ * embedded database, like db:migrate). The token is printed once, on stdout, alone on its line.
+ */
+async function main(): Promise<void> {
+  const [group, command, ...rest] = process.argv.slice(2);
+  if (group !== 'token' || !['create', 'revoke'].includes(command)) fail(USAGE.trimEnd());
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      'expires-in': { type: 'string' },
+      name: { type: 'string' },
+      jti: { type: 'string' },
+      reason: { type: 'string' },
+    },
+  });
+  let expiresInSeconds: number | null = null;
+  if (command === 'create') {
+    if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) fail('--email is required and must be an email address');
+    if (!values.role || !SYSTEM_ROLES.some((r) => r.name === values.role))
+      fail(`--role must be one of ${SYSTEM_ROLES.map((r) => r.name).join(', ')}`);
+    try {
+      expiresInSeconds = values['expires-in'] ? parseDuration(values['expires-in']) : null;
+    } catch (error) {
+      fail(`--expires-in: ${(error as Error).message}`);
+    }
+  } else if (!values.jti) {
+    fail('--jti is required');
+  }
+
+  const logger = new Logger('cli');
+  Logger.overrideLogger(['error', 'warn']);
+  const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
+  const topology = topologyFromEnv(env);
+  const pool = { poolSize: 2, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS };
+  const core = new DataSource(dataSourceOptions(databaseOf(topology, CORE_DB), pool));
+  try {
+    if (env.MIGRATIONS_RUN) await migrateDatabase(databaseOf(topology, CORE_DB));
+    await core.initialize();
+    const store = new TokenStore(core);
+    await store.seedRoles();
+    const actor = { principal: null, meta: null, fallbackId: 'cli' };
+    const entries: AuditEntry[] = [];
+    if (command === 'create') {
+      const issued = await store.issue({ email: values.email!, role: values.role!, expiresInSeconds, name: values.name, grantedBy: 'cli' });
+      if (issued.roleGranted) {
+        entries.push({
+          action: 'grant',
+          resourceType: 'user_role',
+          resourceId: issued.email,
+          resourceName: issued.role,
+          newValues: { user_email: issued.email, role: issued.role, scope: 'global' },
+        });
+      }
+      const expires_at = issued.expiresAt?.toISOString() ?? null;
+      entries.push({
+        action: 'create',
+        resourceType: 'api_token',
+        resourceId: issued.jti,
+        resourceName: issued.email,
+        newValues: { jti: issued.jti, user_email: issued.email, role: issued.role, expires_at, token_hash: 'set' },
+      });
+      process.stderr.write(
+        `token for ${issued.email} (role ${issued.role}${issued.role === ADMIN_ROLE ? ', all permissions' : ''}), jti ${issued.jti}, expires ${expires_at ?? 'never'}. Shown once:\n`,
+      );
+      process.stdout.write(`${issued.token}\n`);
+    } else {
+      const token = await store.revoke(values.jti!, 'cli', values.reason ?? null);
+      if (!token) fail(`no token with jti ${values.jti}`, 1);
+      entries.push({
+        action: 'revoke',
+        resourceType: 'api_token',
+        resourceId: values.jti!,
+        resourceName: token.userEmail,
+        oldValues: { jti: values.jti, is_active: token.isActive },
+        newValues: { jti: values.jti, is_active: false, reason: values.reason ?? null },
+      });
+      process.stdout.write(`revoked ${values.jti}\n`);
+    }
+    await writeAudit(
+      topology,
+      pool,
+      env.MIGRATIONS_RUN,
+      entries.map((e) => auditRow(actor, e)),
+    );
+  } finally {
+    if (core.isInitialized) await core.destroy();
+    await embedded?.stop();
+  }
+}
+
+/** Audit rows of the CLI go straight to the logs database, committed with synchronous_commit on. */
+async function writeAudit(
+  topology: ReturnType<typeof topologyFromEnv>,
+  pool: { poolSize: number; connectTimeoutMs: number },
+  migrate: boolean,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  const db = databaseOf(topology, LOGS_DB);
+  const logs = new DataSource(dataSourceOptions(db, pool));
+  try {
+    if (migrate && db.name !== CORE_DB) await migrateDatabase(db);
+    await logs.initialize();
+    await logs.transaction(async (tx) => {
+      await tx.query('SET LOCAL synchronous_commit = on');
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        const params = columns.map((c) => {
+          const v = row[c];
+          return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
+        });
+        await tx.query(
+          `INSERT INTO audit_trails (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+          params,
+        );
+      }
+    });
+  } catch (error) {
+    process.stderr.write(
+      `warning: the change is done but its audit row could not be written to the logs database: ${(error as Error).message}\n`,
+    );
+    process.exitCode = 3;
+  } finally {
+    if (logs.isInitialized) await logs.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`cli failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

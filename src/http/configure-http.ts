@@ -1,0 +1,42 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Env } from '../config/configuration';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+interface HttpResponse {
+  headersSent: boolean;
+  status(code: number): HttpResponse;
+  json(body: unknown): void;
+}
+
+/**
+ * Body parsing, shared by main.ts and the test harness. Parser errors happen before
+ * Nest's routing, so its exception filters never see them: this middleware turns them
+ * into JSON answers (400 for malformed JSON, 413 for a body over HTTP_MAX_BODY_BYTES)
+ * instead of Express's HTML error page.
+ */
+export function configureHttp(app: INestApplication, env: Env): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: env.HTTP_MAX_BODY_BYTES });
+  express.useBodyParser('urlencoded', { limit: env.HTTP_MAX_BODY_BYTES, extended: true });
+  express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.parse.failed') {
+      return res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `the body is not valid JSON: ${error.message}` });
+    }
+    if (error.type === 'entity.too.large') {
+      return res.status(413).json({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: `the body is larger than ${env.HTTP_MAX_BODY_BYTES} bytes (HTTP_MAX_BODY_BYTES)`,
+      });
+    }
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    return res.status(status).json({ statusCode: status, message: status === 500 ? 'Internal server error' : error.message });
+  });
+}

@@ -1,0 +1,84 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { HttpResponse } from '../auth/principal';
+import { ApiError } from './api-error';
+
+/** PostgreSQL error codes that are the client's doing. */
+const PG_UNIQUE = '23505';
+const PG_FOREIGN_KEY = '23503';
+const PG_INVALID_TEXT = '22P02';
+const PG_TOO_LONG = '22001';
+
+/** Errors from the body parser carry a status and a type. */
+interface BodyParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  limit?: number;
+}
+
+/**
+ * Every error becomes `{ statusCode, message, errors? }`. Database constraint violations are
+ * mapped to 409 (duplicate, conflicting reference) or 400; anything unexpected is a 500 with
+ * a generic message (the detail goes to the log, never to the client).
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<HttpResponse & { headersSent: boolean }>();
+    if (res.headersSent) return;
+    // A structured body of another shape (the health checks' 503 result) is the answer itself.
+    const passthrough = exception instanceof HttpException ? exception.getResponse() : null;
+    const body: ApiError | object =
+      passthrough && typeof passthrough === 'object' && !('message' in passthrough) ? passthrough : this.toApiError(exception);
+    const status = exception instanceof HttpException ? exception.getStatus() : (body as ApiError).statusCode;
+    if (exception instanceof Error && 'retryAfterSeconds' in exception) {
+      res.setHeader('Retry-After', String((exception as { retryAfterSeconds: number }).retryAfterSeconds));
+    }
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(body));
+  }
+
+  toApiError(exception: unknown): ApiError {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'string') return { statusCode: status, message: response };
+      const r = response as { message?: string | string[]; errors?: ApiError['errors'] };
+      let message = Array.isArray(r.message) ? r.message.join('; ') : (r.message ?? exception.message);
+      // Nest turns the body parser's SyntaxError into a bare 400 carrying the parser's message.
+      if (status === 400 && !r.errors && /JSON/.test(message) && !message.startsWith('malformed'))
+        message = `malformed JSON in request body: ${message}`;
+      return { statusCode: status, message, ...(r.errors ? { errors: r.errors } : {}) };
+    }
+    if (exception instanceof QueryFailedError) {
+      const e = exception as QueryFailedError & { code?: string; detail?: string; constraint?: string; column?: string };
+      if (e.code === PG_UNIQUE)
+        return { statusCode: 409, message: `duplicate: ${describeKey(e.detail) ?? e.constraint ?? 'an entity with these values exists'}` };
+      if (e.code === PG_FOREIGN_KEY) return { statusCode: 409, message: `conflicting reference: ${describeKey(e.detail) ?? e.constraint}` };
+      if (e.code === PG_INVALID_TEXT || e.code === PG_TOO_LONG) return { statusCode: 400, message: 'invalid value for a field' };
+    }
+    if (exception instanceof Error && exception.name === 'WriterFullError') {
+      return { statusCode: 503, message: 'the write buffer is full; retry later' };
+    }
+    const parser = exception as BodyParserError;
+    if (parser && typeof parser === 'object' && parser.type) {
+      if (parser.type === 'entity.too.large') return { statusCode: 413, message: `request body too large (limit ${parser.limit} bytes)` };
+      if (parser.type === 'entity.parse.failed') return { statusCode: 400, message: 'malformed JSON in request body' };
+      const status = parser.status ?? parser.statusCode ?? 400;
+      if (status >= 400 && status < 500) return { statusCode: status, message: `unreadable request body (${parser.type})` };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal error' };
+  }
+}
+
+/** `Key (slug)=(abc) already exists.` → `slug=abc already exists` (column names and the caller's own values only). */
+function describeKey(detail: string | undefined): string | null {
+  if (!detail) return null;
+  const m = /^Key \((.+)\)=\((.*)\) (.+)\.?$/.exec(detail);
+  return m ? `${m[1]}=${m[2]} ${m[3].replace(/\.$/, '')}` : null;
+}

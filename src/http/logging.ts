@@ -1,0 +1,64 @@
+import { ConfigService } from '@nestjs/config';
+import { Params } from 'nestjs-pino';
+import pino from 'pino';
+import { Env } from '../config/configuration';
+import { MASK } from '../logs/mask';
+import { RowSink } from '../logs/row-sink';
+import { StructuredLogStream } from '../logs/structured-log.stream';
+import { AuthedRequest } from '../auth/principal';
+import { requestId } from './request-id';
+
+/** Where stdout logs go; tests pass a stream of their own to read (and scan) every line. */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+const SECRET_KEYS = ['authorization', 'token', 'password', 'auth_value', 'authValue', 'api_key', 'apiKey', 'token_hash', 'ADMIN_TOKEN'];
+
+/** Every path pino must censor: headers, and secret keys at the top level and one or two levels down. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
+];
+
+const ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+const lowest = (a: (typeof ORDER)[number], b: (typeof ORDER)[number]) => (ORDER.indexOf(a) <= ORDER.indexOf(b) ? a : b);
+
+/**
+ * nestjs-pino: JSON to stdout at LOG_LEVEL and, at LOG_DB_LEVEL and above, to
+ * structured_log_entries through the buffered writer. Request id from X-Request-Id (or new),
+ * echoed; the request log line carries user, path, status and duration.
+ */
+export function loggingParams(config: ConfigService<Env, true>, sink: RowSink, destination: NodeJS.WritableStream | undefined): Params {
+  const stdoutLevel = config.get('LOG_LEVEL', { infer: true });
+  const dbLevel = config.get('LOG_DB_LEVEL', { infer: true });
+  const streams = pino.multistream([
+    { level: stdoutLevel, stream: destination ?? pino.destination({ fd: 1, sync: false }) },
+    { level: dbLevel, stream: new StructuredLogStream(sink, process.env.npm_package_version ?? '0.1.0') },
+  ]);
+  return {
+    pinoHttp: [
+      {
+        level: lowest(stdoutLevel, dbLevel),
+        genReqId: requestId,
+        redact: { paths: REDACT_PATHS, censor: MASK },
+        customProps: (req) => {
+          const principal = (req as unknown as AuthedRequest).principal;
+          return principal ? { user: principal.email, user_id: principal.userId } : {};
+        },
+        serializers: {
+          req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
+            id: req.id,
+            method: req.method,
+            url: req.url,
+            remoteAddress: req.remoteAddress,
+            headers: { 'user-agent': req.headers['user-agent'], authorization: req.headers.authorization },
+          }),
+        },
+        customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      },
+      streams,
+    ],
+  };
+}

@@ -1,0 +1,92 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+const IDENT = /^[A-Za-z0-9._:@/-]{1,255}$/;
+const IDENT_RULE = 'must be letters, digits and . _ : @ / - (at most 255)';
+
+class TimeRangeDto {
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  since?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  until?: Date;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class AuditQueryDto extends TimeRangeDto {
+  @ApiPropertyOptional({ example: 'tool' })
+  @IsOptional()
+  @Matches(IDENT, { message: `resource_type ${IDENT_RULE}` })
+  resource_type?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(IDENT, { message: `resource_id ${IDENT_RULE}` })
+  resource_id?: string;
+
+  @ApiPropertyOptional({ example: 'dev@example.com' })
+  @IsOptional()
+  @Matches(IDENT, { message: `user_email ${IDENT_RULE}` })
+  user_email?: string;
+
+  @ApiPropertyOptional({ example: 'update' })
+  @IsOptional()
+  @Matches(IDENT, { message: `action ${IDENT_RULE}` })
+  action?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(IDENT, { message: `request_id ${IDENT_RULE}` })
+  request_id?: string;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+
+export class LogSearchDto extends TimeRangeDto {
+  @ApiPropertyOptional({ enum: LOG_LEVELS, description: 'At or above this level' })
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  level?: (typeof LOG_LEVELS)[number];
+
+  @ApiPropertyOptional({ example: 'http' })
+  @IsOptional()
+  @Matches(IDENT, { message: `component ${IDENT_RULE}` })
+  component?: string;
+
+  @ApiPropertyOptional({ description: 'Substring of the message (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  text?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(IDENT, { message: `request_id ${IDENT_RULE}` })
+  request_id?: string;
+}
+
+export class SecurityEventQueryDto extends TimeRangeDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIP(undefined, { message: 'client_ip must be an IP address' })
+  client_ip?: string;
+
+  @ApiPropertyOptional({ example: 'repeated_authentication_failure' })
+  @IsOptional()
+  @Matches(IDENT, { message: `event_type ${IDENT_RULE}` })
+  event_type?: string;
+}

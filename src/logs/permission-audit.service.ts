@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { Principal, RequestMeta } from '../auth/principal';
+import { LOGS_DB } from '../database/roles';
+import { RowSink } from './row-sink';
+
+export interface PermissionDecision {
+  permission: string;
+  granted: boolean;
+  resourceType?: string | null;
+  resourceId?: string | null;
+  teamId?: string | null;
+}
+
+/** Writes `permission_audit_log` through the buffered writer: every decision on a change, every denial. */
+@Injectable()
+export class PermissionAuditService {
+  constructor(private readonly sink: RowSink) {}
+
+  record(principal: Principal, meta: RequestMeta | null, decision: PermissionDecision): void {
+    this.sink.enqueue(LOGS_DB, 'permission_audit_log', [
+      {
+        id: uuidv7(),
+        timestamp: new Date(),
+        user_email: principal.email,
+        permission: decision.permission,
+        resource_type: decision.resourceType ?? null,
+        resource_id: decision.resourceId ?? null,
+        team_id: decision.teamId ?? null,
+        granted: decision.granted,
+        roles_checked: principal.roles,
+        ip_address: meta?.clientIp ?? null,
+        user_agent: meta?.userAgent ?? null,
+      },
+    ]);
+  }
+}

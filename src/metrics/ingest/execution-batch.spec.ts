@@ -1,0 +1,104 @@
+import { MAX_ERROR_MESSAGE, validateExecutionBatch } from './execution-batch';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const good = { entity_type: 'tool', entity_id: 't1', response_time: 0.25, is_success: true };
+
+describe('validateExecutionBatch', () => {
+  it('accepts a valid batch, defaulting the timestamp to now and interaction_type to invoke', () => {
+    const result = validateExecutionBatch(
+      [
+        good,
+        {
+          ...good,
+          entity_type: 'a2a_agent',
+          timestamp: '2026-03-01T11:00:00+01:00',
+          is_success: false,
+          error_message: 'boom',
+          interaction_type: 'stream',
+        },
+      ],
+      10,
+      now,
+    );
+    expect(result).toEqual({
+      ok: true,
+      items: [
+        {
+          entityType: 'tool',
+          entityId: 't1',
+          timestamp: now,
+          responseTime: 0.25,
+          isSuccess: true,
+          errorMessage: null,
+          interactionType: 'invoke',
+        },
+        {
+          entityType: 'a2a_agent',
+          entityId: 't1',
+          timestamp: new Date('2026-03-01T10:00:00Z'),
+          responseTime: 0.25,
+          isSuccess: false,
+          errorMessage: 'boom',
+          interactionType: 'stream',
+        },
+      ],
+    });
+  });
+
+  it('names each bad item by index and field', () => {
+    const result = validateExecutionBatch(
+      [
+        good,
+        { ...good, entity_type: 'gateway' },
+        { ...good, response_time: -1, is_success: 'yes' },
+        { ...good, response_time: '0.2' },
+        { entity_type: 'tool', entity_id: '' },
+        { ...good, timestamp: 'yesterday' },
+        { ...good, timestamp: '2026-03-01T14:00:00Z' },
+        42,
+      ],
+      10,
+      now,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.status).toBe(400);
+    expect(result.message).toBe('7 of 8 executions are invalid; nothing was written');
+    expect(result.errors.map((e) => [e.index, e.field])).toEqual([
+      [1, 'entity_type'],
+      [2, 'response_time'],
+      [2, 'is_success'],
+      [3, 'response_time'],
+      [4, 'entity_id'],
+      [4, 'response_time'],
+      [4, 'is_success'],
+      [5, 'timestamp'],
+      [6, 'timestamp'],
+      [7, '(item)'],
+    ]);
+    expect(result.errors[0].reason).toMatch(/must be one of tool, server, resource, prompt, a2a_agent/);
+    expect(result.errors[1].reason).toBe('must not be negative');
+    expect(result.errors[3].reason).toBe('must be a number (seconds)');
+    expect(result.errors[5].reason).toBe('is required (seconds)');
+    expect(result.errors[9].reason).toBe('must be an object');
+  });
+
+  it('refuses a body that is not an array, an empty batch, and an oversized batch (413)', () => {
+    expect(validateExecutionBatch({ a: 1 }, 10, now)).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringContaining('JSON array'),
+    });
+    expect(validateExecutionBatch([], 10, now)).toMatchObject({ ok: false, status: 400, message: 'the batch is empty' });
+    expect(validateExecutionBatch(Array(11).fill(good), 10, now)).toMatchObject({
+      ok: false,
+      status: 413,
+      message: expect.stringContaining('at most 10'),
+    });
+  });
+
+  it('cuts very long error messages instead of refusing the batch', () => {
+    const result = validateExecutionBatch([{ ...good, error_message: 'x'.repeat(MAX_ERROR_MESSAGE + 10) }], 10, now);
+    expect(result.ok && result.items[0].errorMessage!.length).toBe(MAX_ERROR_MESSAGE);
+  });
+});

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { METRICS_DB } from '../../database/roles';
+import { newRowId, RowWriter } from '../../writer/row-writer';
+import { EntityType, METRIC_TABLES } from '../metric-tables';
+import { EntityNameCache } from './entity-name.cache';
+import { Execution } from './execution-batch';
+
+/** Turns a validated batch into raw metric rows (id and name fixed now) and hands them to the writer. */
+@Injectable()
+export class MetricsIngestService {
+  constructor(
+    private readonly writer: RowWriter,
+    private readonly names: EntityNameCache,
+  ) {}
+
+  /** Buffers every execution or none (WriterFullError when a table's buffer has no room). */
+  async ingest(items: Execution[]): Promise<number> {
+    const ids = new Map<EntityType, Set<string>>();
+    for (const item of items) {
+      let set = ids.get(item.entityType);
+      if (!set) ids.set(item.entityType, (set = new Set()));
+      set.add(item.entityId);
+    }
+    const names = await this.names.resolve(ids);
+    const rowsByTable = new Map<string, Record<string, unknown>[]>();
+    for (const item of items) {
+      const t = METRIC_TABLES[item.entityType];
+      const row: Record<string, unknown> = {
+        id: newRowId(),
+        [t.idColumn]: item.entityId,
+        [t.nameColumn]: names.get(item.entityType)!.get(item.entityId)!,
+        timestamp: item.timestamp,
+        response_time: item.responseTime,
+        is_success: item.isSuccess,
+        error_message: item.errorMessage,
+      };
+      if (t.hasInteractionType) row.interaction_type = item.interactionType;
+      let rows = rowsByTable.get(t.raw);
+      if (!rows) rowsByTable.set(t.raw, (rows = []));
+      rows.push(row);
+    }
+    this.writer.enqueueMany(
+      METRICS_DB,
+      [...rowsByTable].map(([table, rows]) => ({ table, rows })),
+    );
+    return items.length;
+  }
+}
