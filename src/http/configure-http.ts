@@ -30,13 +30,11 @@ export function configureHttp(app: INestApplication, env: Env): void {
       return res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `the body is not valid JSON: ${error.message}` });
     }
     if (error.type === 'entity.too.large') {
-      return res
-        .status(413)
-        .json({
-          statusCode: 413,
-          error: 'Payload Too Large',
-          message: `the body is larger than ${env.HTTP_MAX_BODY_BYTES} bytes (HTTP_MAX_BODY_BYTES)`,
-        });
+      return res.status(413).json({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: `the body is larger than ${env.HTTP_MAX_BODY_BYTES} bytes (HTTP_MAX_BODY_BYTES)`,
+      });
     }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     return res.status(status).json({ statusCode: status, message: status === 500 ? 'Internal server error' : error.message });

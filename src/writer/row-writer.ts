@@ -9,11 +9,11 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { v7 as uuidv7 } from 'uuid';
 import { Env } from '../config/configuration';
 import { CORE_DB, isRole, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role, ROLES } from '../database/roles';
 import { batchColumns, CopyColumn, encodeCopyRow, quoteColumns, quoteIdent } from './copy-encoding';
 import { classifyWriteError, describeError } from './pg-errors';
+import { uuidv7 } from './row-id';
 import { encodeRecord, SpoolRecord, TableSpool } from './spool';
 import { tableSchema, TableSchema } from './table-schema';
 
