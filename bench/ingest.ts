@@ -238,7 +238,7 @@ async function main(): Promise<void> {
 
     // Encoded with the writer's own encoder, before the clock starts: the baseline is the database's COPY speed alone.
     const ds = new DataSource(dataSourceOptions(db, { poolSize: 1, connectTimeoutMs: 5000 }));
-    await ds.buildMetadatas();
+    await (ds as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
     const schema = tableSchema(ds, 'tool_metrics');
     const columns = batchColumns(rows.slice(0, 1), schema.columns, 'tool_metrics');
     const text: string[] = [];
