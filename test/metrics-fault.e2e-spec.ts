@@ -189,3 +189,48 @@ describe('a process killed with rows in its spool', () => {
     expect(await exitedAgain).toBe(0);
   });
 });
+
+describe('metrics database down and spool full', () => {
+  it('answers 503 with Retry-After, and every accepted row is written once the database returns', async () => {
+    const server = await startTestServer();
+    const core = await createDatabase('scoren');
+    const metrics = await createDatabase('smetrics', server.adminUrl);
+    const spoolDir = mkdtempSync(join(tmpdir(), 'ff-full-spool-'));
+    const app = await startApp({
+      DATABASE_URL: core,
+      METRICS_DATABASE_URL: metrics,
+      SPOOL_DIR: spoolDir,
+      SPOOL_MAX_MB: '1',
+      WRITER_MAX_QUEUE_ROWS: '2000',
+      METRICS_INGEST_MAX_BATCH: '500',
+      WRITER_FLUSH_MS: '20',
+      WRITER_PROBE_MS: '200',
+    });
+    try {
+      await server.stop();
+      let accepted = 0;
+      let full: Awaited<ReturnType<TestApp['post']>> | undefined;
+      for (let i = 0; i < 200 && !full; i++) {
+        const res = await app.post('/api/v1/metrics/executions', batch(500, `f${i}-${'x'.repeat(200)}`));
+        if (res.status === 202) accepted += res.body.accepted;
+        else full = res;
+      }
+      expect(full?.status).toBe(503);
+      expect(Number(full!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(full!.body.message).toMatch(/full/);
+      expect(accepted).toBeGreaterThan(0);
+
+      await server.restart();
+      await eventually(async () => {
+        const totals = (await app.get('/status/writers')).body.totals;
+        return totals.queued === 0 && totals.spool_files === 0;
+      });
+      expect(await countRows(metrics)).toBe(accepted);
+    } finally {
+      await app.close();
+      await server.destroy();
+      await dropDatabase(core);
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+});

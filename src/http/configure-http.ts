@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Env } from '../config/configuration';
+import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 
 interface BodyParserError extends Error {
@@ -18,6 +19,7 @@ interface HttpRequest {
 interface HttpResponse {
   headersSent: boolean;
   statusCode: number;
+  setHeader(name: string, value: string): void;
   once(event: 'finish' | 'close', listener: () => void): void;
   status(code: number): HttpResponse;
   json(body: unknown): void;
@@ -47,6 +49,15 @@ export function configureHttp(app: INestApplication, env: Env): void {
     res.once('finish', finish);
     res.once('close', finish);
     next();
+  });
+  // Back-pressure before the body is read: when the write buffers cannot take another batch,
+  // parsing and validating it would only burn the CPU the database needs to catch up.
+  const ingest = app.get(MetricsIngestService, { strict: false });
+  express.use('/api/v1/metrics/executions', (req: HttpRequest, res: HttpResponse, next: () => void) => {
+    if (req.method !== 'POST' || ingest.hasRoom()) return next();
+    const seconds = ingest.retryAfterSeconds();
+    res.setHeader('Retry-After', String(seconds));
+    res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
   express.useBodyParser('json', { limit: env.HTTP_MAX_BODY_BYTES });
   express.useBodyParser('urlencoded', { limit: env.HTTP_MAX_BODY_BYTES, extended: true });

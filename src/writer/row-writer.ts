@@ -208,6 +208,22 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
     this.enqueueMany(role, [{ table, rows }]);
   }
 
+  /**
+   * Whether `rows` more rows would fit in the table's buffer now. Lets an endpoint refuse
+   * (503) before reading a request body it could not buffer anyway.
+   */
+  hasRoom(role: Role, table: string, rows = 1): boolean {
+    const queue = this.queues.get(`${role}/${table}`);
+    return !this.closing && (!queue || queue.queued + rows <= this.maxQueueRows);
+  }
+
+  /** Seconds a client should wait before retrying a write refused for lack of room. */
+  retryAfterSeconds(role: Role): number {
+    return this.isAvailable(this.dataSources[role])
+      ? Math.max(1, Math.ceil((2 * this.flushMs) / 1000))
+      : Math.ceil(this.probeMs / 1000) + 1;
+  }
+
   /** Several tables at once, all or nothing: either every table has room for its rows, or nothing is buffered. */
   enqueueMany(role: Role, entries: Array<{ table: string; rows: Record<string, unknown>[] }>): void {
     const prepared = entries
@@ -224,12 +240,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       }
       if (queue.queued + rows.length > this.maxQueueRows) {
         queue.stats.rejected += rows.length;
-        const up = this.isAvailable(queue.dataSource);
-        throw new WriterFullError(
-          role,
-          queue.table,
-          up ? Math.max(1, Math.ceil((2 * this.flushMs) / 1000)) : Math.ceil(this.probeMs / 1000) + 1,
-        );
+        throw new WriterFullError(role, queue.table, this.retryAfterSeconds(role));
       }
     }
     // Encode everything before buffering anything: an encoding error leaves no partial batch.
