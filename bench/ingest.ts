@@ -223,8 +223,11 @@ async function httpRun(url: string, items: Item[]): Promise<{ ms: number; peakRs
   );
   // Done when every accepted row is committed (the writer's own counter, then the table).
   for (;;) {
-    const stats = (await (await fetch(`${base}/status/writers`)).json()) as { totals: { written: number; queued: number } };
-    if (stats.totals.written >= items.length && stats.totals.queued === 0) break;
+    const stats = (await (await fetch(`${base}/status/writers`)).json()) as {
+      tables: Array<{ table: string; written: number; queued: number }>;
+    };
+    const tool = stats.tables.find((t) => t.table === 'tool_metrics');
+    if (tool && tool.written >= items.length && tool.queued === 0) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const ms = performance.now() - started;
