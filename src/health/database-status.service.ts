@@ -12,6 +12,7 @@ import { PartitionService } from '../partitioning/partition.service';
 import { readTableStatuses, runView, RunView, TableStatus } from '../partitioning/partition-status';
 import { roleIndicatorToken } from './health.constants';
 import { RoleHealthIndicator, withTimeout } from './role-health.indicator';
+import { RowWriter, WriterStats } from '../writer/row-writer';
 
 export interface RoleStatus {
   /** Database name and host of the database serving the role (from configuration, never credentials). */
@@ -46,6 +47,8 @@ export interface DatabaseStatus {
   generated_at: string;
   roles: Record<Role, RoleStatus>;
   partitions: { maintenance: MaintenanceStatus; tables: Record<string, TableStatus> };
+  /** The buffered writer of this process: queued, written, spooled, replayed, rejected per role and table. */
+  writers: WriterStats;
 }
 
 @Injectable()
@@ -59,6 +62,7 @@ export class DatabaseStatusService {
     @Inject(DATABASE_TOPOLOGY) private readonly topology: DatabaseTopology,
     @Inject(PARTITION_CLOCK) private readonly clock: Clock,
     private readonly partitions: PartitionService,
+    private readonly writer: RowWriter,
     config: ConfigService<Env, true>,
     @InjectDataSource(CORE_DB) core: DataSource,
     @InjectDataSource(METRICS_DB) metrics: DataSource,
@@ -103,6 +107,7 @@ export class DatabaseStatusService {
         },
         tables,
       },
+      writers: this.writer.stats(),
     };
   }
 

@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Env } from '../config/configuration';
+import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
+import { PerformanceService } from '../metrics/performance/performance.service';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -8,20 +10,55 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
+interface HttpRequest {
+  method: string;
+  baseUrl?: string;
+  route?: { path?: string };
+}
+
 interface HttpResponse {
   headersSent: boolean;
+  statusCode: number;
+  setHeader(name: string, value: string): void;
+  once(event: 'finish' | 'close', listener: () => void): void;
   status(code: number): HttpResponse;
   json(body: unknown): void;
 }
 
 /**
- * Body parsing, shared by main.ts and the test harness. Parser errors happen before
+ * HTTP set-up shared by main.ts and the test harness: request timing for the service's
+ * self-measurement, then body parsing. Parser errors happen before
  * Nest's routing, so its exception filters never see them: this middleware turns them
  * into JSON answers (400 for malformed JSON, 413 for a body over HTTP_MAX_BODY_BYTES)
  * instead of Express's HTML error page.
  */
 export function configureHttp(app: INestApplication, env: Env): void {
   const express = app as NestExpressApplication;
+  // First, so that it also times requests refused by the body parser.
+  const performanceService = app.get(PerformanceService, { strict: false });
+  express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
+    const started = performance.now();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      // The route template, not the URL: one operation per endpoint, whatever the ids.
+      const operation = req.route?.path ? `${req.method} ${req.baseUrl ?? ''}${req.route.path}` : `${req.method} (unmatched)`;
+      performanceService.recordRequest(operation, performance.now() - started, res.statusCode);
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    next();
+  });
+  // Back-pressure before the body is read: when the write buffers cannot take another batch,
+  // parsing and validating it would only burn the CPU the database needs to catch up.
+  const ingest = app.get(MetricsIngestService, { strict: false });
+  express.use('/api/v1/metrics/executions', (req: HttpRequest, res: HttpResponse, next: () => void) => {
+    if (req.method !== 'POST' || ingest.hasRoom()) return next();
+    const seconds = ingest.retryAfterSeconds();
+    res.setHeader('Retry-After', String(seconds));
+    res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
+  });
   express.useBodyParser('json', { limit: env.HTTP_MAX_BODY_BYTES });
   express.useBodyParser('urlencoded', { limit: env.HTTP_MAX_BODY_BYTES, extended: true });
   express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {

@@ -5,6 +5,7 @@ import { EntityNameCache } from './ingest/entity-name.cache';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { MetricsController } from './metrics.controller';
 import { METRICS_ENTITIES } from './metrics.entities';
+import { PerformanceService } from './performance/performance.service';
 import { MetricsQueryService } from './query/metrics-query.service';
 import { RollupService } from './rollup/rollup.service';
 
@@ -12,7 +13,7 @@ import { RollupService } from './rollup/rollup.service';
 @Module({
   imports: [TypeOrmModule.forFeature(METRICS_ENTITIES, METRICS_DB)],
   controllers: [MetricsController],
-  providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, RollupService],
-  exports: [TypeOrmModule, EntityNameCache, RollupService],
+  providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, RollupService, PerformanceService],
+  exports: [TypeOrmModule, EntityNameCache, RollupService, PerformanceService],
 })
 export class MetricsModule {}

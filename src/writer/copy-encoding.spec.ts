@@ -1,4 +1,4 @@
-import { batchColumns, columnKind, CopyColumn, encodeCopyRow, encodeCopyValue, escapeCopyText } from './copy-encoding';
+import { batchColumns, columnKind, CopyColumn, encodeCopyRow, encodeCopyValue, escapeCopyText, isoString } from './copy-encoding';
 
 const col = (name: string, kind: CopyColumn['kind'], nullable = true, hasDefault = false): CopyColumn => ({
   name,
@@ -46,6 +46,14 @@ describe('COPY text encoding', () => {
     expect(() => encodeCopyValue('12abc', col('x', 'number'))).toThrow(/expects a number/);
     expect(() => encodeCopyValue(new Date('nope'), col('x', 'timestamp'))).toThrow(/invalid Date/);
     expect(() => encodeCopyValue({}, col('x', 'text'))).toThrow(/expects text/);
+  });
+
+  it('formats timestamps exactly like toISOString, cache or not', () => {
+    for (const ms of [
+      0, 1, 999, 1000, 1_767_225_599_999, 1_767_225_600_000, 1_767_225_600_005, 1_767_225_600_050, 1_767_225_600_000, -1, 253402300799999,
+    ]) {
+      expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    }
   });
 
   it('encodes a row as one tab-separated line', () => {

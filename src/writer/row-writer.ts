@@ -9,11 +9,11 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { v7 as uuidv7 } from 'uuid';
 import { Env } from '../config/configuration';
 import { CORE_DB, isRole, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role, ROLES } from '../database/roles';
 import { batchColumns, CopyColumn, encodeCopyRow, quoteColumns, quoteIdent } from './copy-encoding';
 import { classifyWriteError, describeError } from './pg-errors';
+import { uuidv7 } from './row-id';
 import { encodeRecord, SpoolRecord, TableSpool } from './spool';
 import { tableSchema, TableSchema } from './table-schema';
 
@@ -208,6 +208,22 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
     this.enqueueMany(role, [{ table, rows }]);
   }
 
+  /**
+   * Whether `rows` more rows would fit in the table's buffer now. Lets an endpoint refuse
+   * (503) before reading a request body it could not buffer anyway.
+   */
+  hasRoom(role: Role, table: string, rows = 1): boolean {
+    const queue = this.queues.get(`${role}/${table}`);
+    return !this.closing && (!queue || queue.queued + rows <= this.maxQueueRows);
+  }
+
+  /** Seconds a client should wait before retrying a write refused for lack of room. */
+  retryAfterSeconds(role: Role): number {
+    return this.isAvailable(this.dataSources[role])
+      ? Math.max(1, Math.ceil((2 * this.flushMs) / 1000))
+      : Math.ceil(this.probeMs / 1000) + 1;
+  }
+
   /** Several tables at once, all or nothing: either every table has room for its rows, or nothing is buffered. */
   enqueueMany(role: Role, entries: Array<{ table: string; rows: Record<string, unknown>[] }>): void {
     const prepared = entries
@@ -224,12 +240,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       }
       if (queue.queued + rows.length > this.maxQueueRows) {
         queue.stats.rejected += rows.length;
-        const up = this.isAvailable(queue.dataSource);
-        throw new WriterFullError(
-          role,
-          queue.table,
-          up ? Math.max(1, Math.ceil((2 * this.flushMs) / 1000)) : Math.ceil(this.probeMs / 1000) + 1,
-        );
+        throw new WriterFullError(role, queue.table, this.retryAfterSeconds(role));
       }
     }
     // Encode everything before buffering anything: an encoding error leaves no partial batch.

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Env } from '../../config/configuration';
 import { METRICS_DB } from '../../database/roles';
 import { newRowId, RowWriter } from '../../writer/row-writer';
 import { EntityType, METRIC_TABLES } from '../metric-tables';
@@ -8,10 +10,24 @@ import { Execution } from './execution-batch';
 /** Turns a validated batch into raw metric rows (id and name fixed now) and hands them to the writer. */
 @Injectable()
 export class MetricsIngestService {
+  private readonly maxBatch: number;
+
   constructor(
     private readonly writer: RowWriter,
     private readonly names: EntityNameCache,
-  ) {}
+    @Inject(ConfigService) config: ConfigService<Env, true>,
+  ) {
+    this.maxBatch = config.get('METRICS_INGEST_MAX_BATCH', { infer: true });
+  }
+
+  /** Whether a batch of the largest size would fit in every raw table's buffer right now. */
+  hasRoom(): boolean {
+    return Object.values(METRIC_TABLES).every((t) => this.writer.hasRoom(METRICS_DB, t.raw, this.maxBatch));
+  }
+
+  retryAfterSeconds(): number {
+    return this.writer.retryAfterSeconds(METRICS_DB);
+  }
 
   /** Buffers every execution or none (WriterFullError when a table's buffer has no room). */
   async ingest(items: Execution[]): Promise<number> {

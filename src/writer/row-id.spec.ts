@@ -1,0 +1,23 @@
+import { validate, version } from 'uuid';
+import { uuidv7 } from './row-id';
+
+describe('uuidv7', () => {
+  it('is a valid version 7 UUID with the RFC 9562 variant', () => {
+    for (let i = 0; i < 1000; i++) {
+      const id = uuidv7();
+      expect(validate(id)).toBe(true);
+      expect(version(id)).toBe(7);
+      expect('89ab').toContain(id[19]);
+    }
+  });
+
+  it('carries the millisecond timestamp and sorts by creation, also within one millisecond', () => {
+    const ms = Date.UTC(2030, 5, 1, 12, 0, 0, 123);
+    const id = uuidv7(ms);
+    expect(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(ms);
+    const ids = Array.from({ length: 5000 }, () => uuidv7(ms + 1));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(uuidv7(ms + 100) > ids[ids.length - 1]).toBe(true);
+  });
+});
