@@ -53,7 +53,9 @@ describe('GET /status/database, one database', () => {
   it('reports every role and every partitioned table, without secrets', async () => {
     const { status, body } = await app.get('/status/database');
     expect(status).toBe(200);
-    expect(Object.keys(body)).toEqual(['generated_at', 'roles', 'partitions']);
+    expect(Object.keys(body)).toEqual(['generated_at', 'roles', 'partitions', 'writers']);
+    expect(Object.keys(body.writers)).toEqual(['roles', 'tables', 'totals']);
+    expect(body.writers.totals).toMatchObject({ queued: expect.any(Number), written: expect.any(Number), spooled: expect.any(Number) });
     const host = new URL(url).hostname;
     const port = Number(new URL(url).port);
     for (const role of ['core', 'metrics', 'logs', 'observability']) {

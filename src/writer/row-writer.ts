@@ -118,7 +118,9 @@ class TableQueue {
 
   /** Puts rows back at the head of the buffer (nothing could take them). */
   putBack(batch: Batch): void {
-    this.segments.unshift(batch);
+    // A copy: the caller still holds `batch` (in-flight accounting), and new rows appended to
+    // the head segment must not change it.
+    this.segments.unshift({ columns: batch.columns, lines: batch.lines.slice() });
     this.buffered += batch.lines.length;
   }
 }
@@ -360,11 +362,12 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   private pump(queue: TableQueue, force: boolean): void {
     while (queue.inFlight < this.concurrency && queue.buffered > 0 && (force || queue.buffered >= this.batchRows)) {
       const batch = queue.take(this.batchRows)!;
+      const rows = batch.lines.length;
       queue.inFlight++;
-      queue.inFlightRows += batch.lines.length;
+      queue.inFlightRows += rows;
       void this.deliver(queue, batch).finally(() => {
         queue.inFlight--;
-        queue.inFlightRows -= batch.lines.length;
+        queue.inFlightRows -= rows;
         if (queue.buffered > 0) {
           if (queue.buffered >= this.batchRows) this.pump(queue, false);
           else if (!queue.timer) {
@@ -548,6 +551,11 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   private async copy(queue: TableQueue, batches: Batch[], syncCommit: boolean, viaConflict: boolean): Promise<number> {
     const client: PoolClient = await this.pool(queue.dataSource).connect();
     let broken: Error | undefined;
+    // A checked-out pg client has no error listener of the pool's: a socket error (the server
+    // going away mid-COPY) would be an uncaught exception. The active query fails with it too,
+    // so noting it here is enough; the connection is then discarded.
+    const onClientError = (error: Error) => (broken ??= error);
+    client.on('error', onClientError);
     try {
       await client.query('BEGIN');
       await client.query(`SET LOCAL synchronous_commit = ${syncCommit ? 'on' : 'off'}`);
@@ -577,6 +585,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       throw error;
     } finally {
       // A connection that failed mid-transaction is thrown away, not reused.
+      client.removeListener('error', onClientError);
       client.release(broken);
     }
   }
