@@ -22,6 +22,7 @@ describe('parseEnv', () => {
       WRITER_MAX_QUEUE_ROWS: 100_000,
       WRITER_CONCURRENCY: 2,
       WRITER_PROBE_MS: 2000,
+      WRITER_TIMEOUT_MS: 30000,
       SPOOL_DIR: '.data/spool',
       SPOOL_MAX_MB: 1024,
       METRICS_INGEST_MAX_BATCH: 1000,

@@ -110,6 +110,8 @@ export const envSchema = z.object({
   WRITER_MAX_QUEUE_ROWS: int(100_000, 1, 100_000_000),
   WRITER_CONCURRENCY: int(2, 1, 64),
   WRITER_PROBE_MS: int(2000, 50, 600_000),
+  /** A COPY transaction (or probe) that takes longer is abandoned: its connection is cut and the batch spooled. */
+  WRITER_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   SPOOL_DIR: optional(z.string()).transform((v) => v ?? '.data/spool'),
   SPOOL_MAX_MB: int(1024, 1, 10_000_000),
 

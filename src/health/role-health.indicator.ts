@@ -47,10 +47,40 @@ export class RoleHealthIndicator {
     };
     const started = performance.now();
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), this.timeoutMs);
+      await this.ping();
       return { ...base, up: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
     } catch (error) {
       return { ...base, up: false, latencyMs: null, error: describeError(error) };
+    }
+  }
+
+  /**
+   * SELECT 1 on a pooled connection, within the timeout. On a dead network path (no answer,
+   * no reset) a query would hold its connection until TCP gives up, minutes later; probes
+   * every few seconds would then drain the pool. So a connection that does not answer in
+   * time is cut, and one that connects too late is handed straight back.
+   */
+  private async ping(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    const started = Date.now();
+    const connecting = runner.connect() as Promise<{ connection?: { stream?: { destroy(error: Error): void } } }>;
+    let client: Awaited<typeof connecting>;
+    try {
+      client = await withTimeout(connecting, this.timeoutMs);
+    } catch (error) {
+      void connecting.then(
+        () => runner.release(),
+        () => undefined,
+      );
+      throw error;
+    }
+    const left = Math.max(1, this.timeoutMs - (Date.now() - started));
+    const cut = setTimeout(() => client.connection?.stream?.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), left);
+    try {
+      await withTimeout(runner.query('SELECT 1'), left + 100);
+    } finally {
+      clearTimeout(cut);
+      await runner.release();
     }
   }
 

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -150,6 +151,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly maxQueueRows: number;
   private readonly concurrency: number;
   private readonly probeMs: number;
+  private readonly timeoutMs: number;
   private readonly spoolMaxBytes: number;
   private readonly logsDurable: boolean;
   private probeTimer: NodeJS.Timeout | null = null;
@@ -169,6 +171,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
     this.maxQueueRows = config.get('WRITER_MAX_QUEUE_ROWS', { infer: true });
     this.concurrency = config.get('WRITER_CONCURRENCY', { infer: true });
     this.probeMs = config.get('WRITER_PROBE_MS', { infer: true });
+    this.timeoutMs = config.get('WRITER_TIMEOUT_MS', { infer: true });
     this.spoolMaxBytes = config.get('SPOOL_MAX_MB', { infer: true }) * 1024 * 1024;
     this.logsDurable = config.get('LOGS_DB_DURABLE', { infer: true });
   }
@@ -556,6 +559,9 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
     // so noting it here is enough; the connection is then discarded.
     const onClientError = (error: Error) => (broken ??= error);
     client.on('error', onClientError);
+    // A server that stops answering without closing the connection would hold this batch
+    // (and the table's flush slot) until TCP gives up, minutes later: cut it instead.
+    const deadline = cutAfter(client, this.timeoutMs, (error) => (broken ??= error));
     try {
       await client.query('BEGIN');
       await client.query(`SET LOCAL synchronous_commit = ${syncCommit ? 'on' : 'off'}`);
@@ -585,6 +591,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       throw error;
     } finally {
       // A connection that failed mid-transaction is thrown away, not reused.
+      clearTimeout(deadline);
       client.removeListener('error', onClientError);
       client.release(broken);
     }
@@ -593,7 +600,18 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   private async probe(dataSource: DataSource): Promise<boolean> {
     if (!dataSource.isInitialized) return false;
     try {
-      await this.pool(dataSource).query('SELECT 1');
+      const client = await this.pool(dataSource).connect();
+      let broken: Error | undefined;
+      const onError = (error: Error) => (broken ??= error);
+      client.on('error', onError);
+      const deadline = cutAfter(client, Math.min(this.timeoutMs, Math.max(this.probeMs, 1000)), (error) => (broken ??= error));
+      try {
+        await client.query('SELECT 1');
+      } finally {
+        clearTimeout(deadline);
+        client.removeListener('error', onError);
+        client.release(broken);
+      }
       if (this.available.get(dataSource) === false)
         this.logger.log(`${String(dataSource.options.name)} database answers again: replaying spool`);
       this.available.set(dataSource, true);
@@ -691,6 +709,17 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       return this.replayLines(queue, { columns: batch.columns, lines: batch.lines.slice(half) });
     }
   }
+}
+
+/** Destroys the client's socket after `ms` unless cleared: the query in progress then fails. */
+function cutAfter(client: PoolClient, ms: number, onCut: (error: Error) => void): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    const error = new Error(`no answer from the database within ${ms} ms; connection abandoned`);
+    onCut(error);
+    (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy(error);
+  }, ms);
+  timer.unref();
+  return timer;
 }
 
 /** Streams COPY text in chunks of a few hundred rows, honouring back-pressure. */
