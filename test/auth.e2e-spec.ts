@@ -45,6 +45,14 @@ describe('authentication and authorization', () => {
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/tools', '/api/v1/servers/{id}/{kind}/{memberId}', '/api/v1/audit-trails']),
     );
+    const ingest = docs.body.paths['/api/v1/metrics/executions'].post;
+    expect(ingest.requestBody.content['application/json'].schema.items.required).toEqual([
+      'entity_type',
+      'entity_id',
+      'response_time',
+      'is_success',
+    ]);
+    expect(Object.keys(ingest.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '503']));
     expect(docs.body.components.schemas.CreateToolDto.properties).toHaveProperty('auth_value');
     expect(docs.body.components.schemas.ToolDto.properties).not.toHaveProperty('auth_value');
   });
