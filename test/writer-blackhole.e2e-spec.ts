@@ -70,8 +70,13 @@ describe('metrics database behind a dead network path (no answer, no reset)', ()
           master: { totalCount: number; idleCount: number; waitingCount: number };
         }
       ).master;
-      for (let i = 0; i < 20; i++) expect((await app.get('/health')).body.details.metrics.status).toBe('down');
-      await sleep(300);
+      for (let i = 0; i < 10; i++) {
+        expect((await app.get('/health')).body.details.metrics.status).toBe('down');
+        const status = (await app.get('/status/database')).body;
+        expect(status.roles.metrics.reachable).toBe(false);
+        expect(status.partitions.tables.tool_metrics.error).toBeTruthy();
+      }
+      await sleep(1200); // past DB_CONNECT_TIMEOUT_MS: connection attempts still pending have failed by now
       // At most the writer's own probe and one health probe are out; the 8 idle connections
       // that went dark were cut and dropped, not kept hanging.
       expect(pool.totalCount - pool.idleCount).toBeLessThanOrEqual(2);

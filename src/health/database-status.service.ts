@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/configuration';
 import { DATABASE_TOPOLOGY } from '../database/database.constants';
+import { withDeadline } from '../database/deadline';
 import { databaseOf, DatabaseTopology } from '../database/database-topology';
 import { writeSynchronousCommit } from '../database/durability';
 import { CORE_DB, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role, ROLES } from '../database/roles';
@@ -11,7 +12,7 @@ import { Clock, PARTITION_CLOCK } from '../partitioning/clock';
 import { PartitionService } from '../partitioning/partition.service';
 import { readTableStatuses, runView, RunView, TableStatus } from '../partitioning/partition-status';
 import { roleIndicatorToken } from './health.constants';
-import { RoleHealthIndicator, withTimeout } from './role-health.indicator';
+import { RoleHealthIndicator } from './role-health.indicator';
 import { RowWriter, WriterStats } from '../writer/row-writer';
 
 export interface RoleStatus {
@@ -128,9 +129,8 @@ export class DatabaseStatusService {
     };
     if (!probe.up) return status;
     try {
-      const [row] = await withTimeout(
-        this.dataSources[role].query(`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`),
-        this.timeoutMs,
+      const [row] = await withDeadline(this.dataSources[role], this.timeoutMs, (runner) =>
+        runner.query(`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`),
       );
       status.server_version = row.version;
       status.synchronous_commit.server_default = row.sync;

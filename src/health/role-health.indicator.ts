@@ -1,6 +1,7 @@
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { DatabaseTopology, databaseOf } from '../database/database-topology';
+import { withDeadline } from '../database/deadline';
 import { Role } from '../database/roles';
 
 export interface RoleProbe {
@@ -14,15 +15,7 @@ export interface RoleProbe {
   error?: string;
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Safe to show: driver messages carry host and user at most, never the password. */
+export /** Safe to show: driver messages carry host and user at most, never the password. */
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/not initialized|not connected/i.test(message)) return 'not connected';
@@ -47,40 +40,10 @@ export class RoleHealthIndicator {
     };
     const started = performance.now();
     try {
-      await this.ping();
+      await withDeadline(this.dataSource, this.timeoutMs, (runner) => runner.query('SELECT 1'));
       return { ...base, up: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
     } catch (error) {
       return { ...base, up: false, latencyMs: null, error: describeError(error) };
-    }
-  }
-
-  /**
-   * SELECT 1 on a pooled connection, within the timeout. On a dead network path (no answer,
-   * no reset) a query would hold its connection until TCP gives up, minutes later; probes
-   * every few seconds would then drain the pool. So a connection that does not answer in
-   * time is cut, and one that connects too late is handed straight back.
-   */
-  private async ping(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    const started = Date.now();
-    const connecting = runner.connect() as Promise<{ connection?: { stream?: { destroy(error: Error): void } } }>;
-    let client: Awaited<typeof connecting>;
-    try {
-      client = await withTimeout(connecting, this.timeoutMs);
-    } catch (error) {
-      void connecting.then(
-        () => runner.release(),
-        () => undefined,
-      );
-      throw error;
-    }
-    const left = Math.max(1, this.timeoutMs - (Date.now() - started));
-    const cut = setTimeout(() => client.connection?.stream?.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), left);
-    try {
-      await withTimeout(runner.query('SELECT 1'), left + 100);
-    } finally {
-      clearTimeout(cut);
-      await runner.release();
     }
   }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { withDeadline } from '../database/deadline';
 import { Role } from '../database/roles';
 import { countDefaultRows, readPartitions } from './partition-catalog';
 import { TableOutcome } from './partition-maintainer';
@@ -46,15 +47,6 @@ export interface TableStatus {
   error?: string;
 }
 
-/** A database that hangs must not hang the status page: its tables report the timeout. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 const view = (p: PartitionRange | undefined): PartitionView | null =>
   p ? { name: p.name, from: p.from.toISOString(), to: p.to.toISOString() } : null;
 
@@ -94,10 +86,11 @@ export async function readTableStatuses(
         const ds = dataSources[role];
         try {
           if (!ds?.isInitialized) throw new Error(`${role} database not connected`);
-          const [partitions, defaults] = await withTimeout(
-            Promise.all([readPartitions(ds, specs), countDefaultRows(ds, specs)]),
-            timeoutMs,
-          );
+          // A database that hangs must not hang the status page (nor keep its connection).
+          const [partitions, defaults] = await withDeadline(ds, timeoutMs, async (runner) => [
+            await readPartitions(runner, specs),
+            await countDefaultRows(runner, specs),
+          ]);
           return [role, { partitions, defaults }] as [Role, RoleState];
         } catch (error) {
           return [role, { error: error instanceof Error ? error.message : String(error) }] as [Role, RoleState];
