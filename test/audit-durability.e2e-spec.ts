@@ -1,6 +1,7 @@
 import { startApp, TestApp } from './support/app';
 import { createDatabase, dropDatabase, query, startTestServer, TestServer } from './support/postgres';
-import { eventually, flushWriter } from './support/registry';
+import { flushWriter } from './support/registry';
+import { eventually } from './support/wait';
 
 /**
  * The logs role on an embedded server of its own, which the test stops and restarts:

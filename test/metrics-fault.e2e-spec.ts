@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RowWriter } from '../src/writer/row-writer';
 import { startApp, TestApp } from './support/app';
 import { cleanEnv, ROOT } from './support/cli';
+import { eventually, sleep } from './support/wait';
 import { createDatabase, dropDatabase, freePort, query, startTestServer, TestServer } from './support/postgres';
 
 // The child process's admin token (ADMIN_TOKEN): ingest and /status need one.
@@ -23,15 +24,8 @@ async function writerTotals(base: string): Promise<Record<string, number>> {
   );
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(250);
-  }
-}
+/** Outage specs restart servers and processes: give them a minute. */
+const eventuallyLong = (check: () => Promise<boolean>) => eventually(check, 60_000, 250);
 
 const batch = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({
@@ -103,7 +97,7 @@ describe('metrics database outage', () => {
     expect(refused).toBe(0);
 
     await app.app.get(RowWriter).flush();
-    await eventually(async () => (await app.get('/status/database')).body.writers.totals.spool_files === 0);
+    await eventuallyLong(async () => (await app.get('/status/database')).body.writers.totals.spool_files === 0);
     expect(await countRows(metrics)).toBe(accepted);
     const after = (await app.get('/status/database')).body.writers.totals;
     expect(after.replayed + after.written).toBeGreaterThanOrEqual(accepted);
@@ -148,7 +142,7 @@ describe('a process killed with rows in its spool', () => {
       }),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await eventually(() =>
+    await eventuallyLong(() =>
       fetch(`http://127.0.0.1:${port}/health/ready`).then(
         (r) => r.status === 200,
         () => false,
@@ -173,7 +167,7 @@ describe('a process killed with rows in its spool', () => {
       accepted += ((await res.json()) as { accepted: number }).accepted;
     }
     // Wait until every accepted row is on disk, then kill without any chance to flush.
-    await eventually(async () => {
+    await eventuallyLong(async () => {
       const totals = await writerTotals(base);
       return totals.spooled === accepted && totals.queued === 0;
     });
@@ -190,7 +184,7 @@ describe('a process killed with rows in its spool', () => {
 
     await server.restart();
     child = await startProcess(port);
-    await eventually(async () => {
+    await eventuallyLong(async () => {
       return (await writerTotals(base)).spool_files === 0 && (await countRows(metrics)) >= accepted;
     });
     expect(await countRows(metrics)).toBe(accepted);
@@ -236,7 +230,7 @@ describe('metrics database down and spool full', () => {
       expect(accepted).toBeGreaterThan(0);
 
       await server.restart();
-      await eventually(async () => {
+      await eventuallyLong(async () => {
         // tool_metrics only: each request (this poll included) also writes token usage and log rows.
         const { tables } = (await app.get('/status/database')).body.writers;
         const tool = tables.find((t: { table: string }) => t.table === 'tool_metrics');

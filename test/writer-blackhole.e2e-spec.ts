@@ -4,15 +4,7 @@ import { RowWriter } from '../src/writer/row-writer';
 import { startApp } from './support/app';
 import { createDatabase, dropDatabase, query, sharedAdminUrl } from './support/postgres';
 import { startTcpProxy } from './support/tcp-proxy';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
+import { eventually, sleep } from './support/wait';
 
 const batch = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ entity_type: 'tool', entity_id: `bh-${tag}-${i % 5}`, response_time: 0.05, is_success: true }));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newRowId, RowWriter, WriterFullError } from '../src/writer/row-writer';
+import { eventually } from './support/wait';
 import { startApp, TestApp } from './support/app';
 import { createDatabase, query, startTestServer, TestServer } from './support/postgres';
 
@@ -15,14 +16,6 @@ const row = (i: number, extra: Record<string, unknown> = {}) => ({
   error_message: i % 5 === 0 ? `failed #${i}` : null,
   ...extra,
 });
-
-async function eventually(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('RowWriter against a metrics database that can be stopped', () => {
   let server: TestServer;

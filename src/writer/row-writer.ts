@@ -258,14 +258,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
         queue.segments.push({ columns, lines });
       }
       queue.buffered += lines.length;
-      if (queue.buffered >= this.batchRows) this.pump(queue, false);
-      else if (!queue.timer) {
-        queue.timer = setTimeout(() => {
-          queue.timer = null;
-          this.pump(queue, true);
-        }, this.flushMs);
-        queue.timer.unref();
-      }
+      this.schedule(queue);
     }
   }
 
@@ -361,6 +354,18 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
     return queue;
   }
 
+  /** A full batch is written now; anything less once its oldest row is WRITER_FLUSH_MS old. */
+  private schedule(queue: TableQueue): void {
+    if (queue.buffered >= this.batchRows) this.pump(queue, false);
+    else if (!queue.timer) {
+      queue.timer = setTimeout(() => {
+        queue.timer = null;
+        this.pump(queue, true);
+      }, this.flushMs);
+      queue.timer.unref();
+    }
+  }
+
   /** Starts flushes while there is room: full batches, or everything when `force` (age or explicit flush). */
   private pump(queue: TableQueue, force: boolean): void {
     while (queue.inFlight < this.concurrency && queue.buffered > 0 && (force || queue.buffered >= this.batchRows)) {
@@ -371,16 +376,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       void this.deliver(queue, batch).finally(() => {
         queue.inFlight--;
         queue.inFlightRows -= rows;
-        if (queue.buffered > 0) {
-          if (queue.buffered >= this.batchRows) this.pump(queue, false);
-          else if (!queue.timer) {
-            queue.timer = setTimeout(() => {
-              queue.timer = null;
-              this.pump(queue, true);
-            }, this.flushMs);
-            queue.timer.unref();
-          }
-        }
+        if (queue.buffered > 0) this.schedule(queue);
       });
     }
     if (queue.buffered === 0 && queue.timer) {

@@ -1,15 +1,6 @@
 import { RowWriter } from '../../src/writer/row-writer';
 import { TestApp } from './app';
 
-/** Waits until `check` holds (polling), or fails after `ms`. */
-export async function eventually(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Writes every buffered row (audit, logs, usage) now. */
 export async function flushWriter(app: TestApp): Promise<void> {
   await app.app.get(RowWriter).flush();
