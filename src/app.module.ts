@@ -12,7 +12,7 @@ import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
-import { RowSink } from './logs/row-sink';
+import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
@@ -36,8 +36,8 @@ export class AppModule {
         DatabaseModule.forRoot(topologyFromEnv(env), { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
         WriterModule,
         LoggerModule.forRootAsync({
-          inject: [ConfigService, RowSink],
-          useFactory: (config: ConfigService<Env, true>, sink: RowSink) => loggingParams(config, sink, runtime.logDestination),
+          inject: [ConfigService, RowWriter],
+          useFactory: (config: ConfigService<Env, true>, writer: RowWriter) => loggingParams(config, writer, runtime.logDestination),
         }),
         CoreModule,
         MetricsModule,

@@ -24,6 +24,7 @@ import { CurrentPrincipal, CurrentRequest, RequirePermission } from './decorator
 import { PERMISSIONS } from './permissions';
 import { Principal, RequestMeta } from './principal';
 import { parseDuration } from './token';
+import { tokenIssuedEntries, tokenRevokedEntry } from './token-audit';
 import { UnknownRoleError } from './token-store';
 import { TokenService } from './token.service';
 
@@ -53,23 +54,8 @@ export class AuthAdminController {
       grantedBy: principal.email,
     });
     const actor = { principal, meta };
-    if (issued.roleGranted) {
-      await this.audit.record(actor, {
-        action: 'grant',
-        resourceType: 'user_role',
-        resourceId: issued.email,
-        resourceName: issued.role,
-        newValues: { user_email: issued.email, role: issued.role, scope: 'global' },
-      });
-    }
+    for (const entry of tokenIssuedEntries(issued, dto.name ?? null)) await this.audit.record(actor, entry);
     const expires_at = issued.expiresAt?.toISOString() ?? null;
-    await this.audit.record(actor, {
-      action: 'create',
-      resourceType: 'api_token',
-      resourceId: issued.jti,
-      resourceName: issued.email,
-      newValues: { jti: issued.jti, user_email: issued.email, role: issued.role, name: dto.name ?? null, expires_at, token_hash: 'set' },
-    });
     return { token: issued.token, jti: issued.jti, user_email: issued.email, role: issued.role, expires_at };
   }
 
@@ -85,17 +71,7 @@ export class AuthAdminController {
   ): Promise<void> {
     const token = await this.tokens.revoke(jti, principal.email, dto.reason ?? null);
     if (!token) throw new NotFoundException(`no token with jti ${jti}`);
-    await this.audit.record(
-      { principal, meta },
-      {
-        action: 'revoke',
-        resourceType: 'api_token',
-        resourceId: jti,
-        resourceName: token.userEmail,
-        oldValues: { jti, user_email: token.userEmail, is_active: token.isActive },
-        newValues: { jti, user_email: token.userEmail, is_active: false, reason: dto.reason ?? null },
-      },
-    );
+    await this.audit.record({ principal, meta }, tokenRevokedEntry(token, dto.reason ?? null));
   }
 
   @Put('users/:email/roles/:role')

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { CORE_DB } from '../database/roles';
-import { RowSink } from '../logs/row-sink';
+import { RowWriter } from '../writer/row-writer';
 import { RequestMeta } from './principal';
 
 /** Writes `email_auth_events` (core) through the buffered writer: one row per authentication attempt. */
 @Injectable()
 export class AuthEventsService {
-  constructor(private readonly sink: RowSink) {}
+  constructor(private readonly writer: RowWriter) {}
 
   record(meta: RequestMeta, outcome: { success: boolean; email?: string | null; jti?: string; failureReason?: string }): void {
-    this.sink.enqueue(CORE_DB, 'email_auth_events', [
+    this.writer.enqueue(CORE_DB, 'email_auth_events', [
       {
         id: uuidv7(),
         timestamp: new Date(),

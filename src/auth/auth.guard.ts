@@ -13,7 +13,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { Env } from '../config/configuration';
 import { METRICS_DB } from '../database/roles';
 import { PermissionAuditService } from '../logs/permission-audit.service';
-import { RowSink } from '../logs/row-sink';
+import { RowWriter } from '../writer/row-writer';
 import { SecurityEventsService } from '../logs/security-events.service';
 import { AuthEventsService } from './auth-events.service';
 import { AuthFailureTracker } from './auth-failure-tracker';
@@ -46,7 +46,7 @@ export class AuthGuard implements CanActivate {
     private readonly authEvents: AuthEventsService,
     private readonly permissionAudit: PermissionAuditService,
     private readonly security: SecurityEventsService,
-    private readonly sink: RowSink,
+    private readonly writer: RowWriter,
     config: ConfigService<Env, true>,
   ) {
     this.statusPublic = config.get('STATUS_PUBLIC', { infer: true });
@@ -111,7 +111,7 @@ export class AuthGuard implements CanActivate {
     const timestamp = new Date();
     res.once('finish', () => {
       try {
-        this.sink.enqueue(METRICS_DB, 'token_usage_logs', [
+        this.writer.enqueue(METRICS_DB, 'token_usage_logs', [
           {
             id: uuidv7(),
             timestamp,

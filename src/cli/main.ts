@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ADMIN_ROLE, SYSTEM_ROLES } from '../auth/permissions';
 import { parseDuration } from '../auth/token';
+import { tokenIssuedEntries, tokenRevokedEntry } from '../auth/token-audit';
 import { TokenStore } from '../auth/token-store';
 import { loadEnvOrExit, withDatabase } from '../bootstrap';
 import { databaseOf, topologyFromEnv } from '../database/database-topology';
@@ -69,23 +70,8 @@ async function main(): Promise<void> {
     const entries: AuditEntry[] = [];
     if (command === 'create') {
       const issued = await store.issue({ email: values.email!, role: values.role!, expiresInSeconds, name: values.name, grantedBy: 'cli' });
-      if (issued.roleGranted) {
-        entries.push({
-          action: 'grant',
-          resourceType: 'user_role',
-          resourceId: issued.email,
-          resourceName: issued.role,
-          newValues: { user_email: issued.email, role: issued.role, scope: 'global' },
-        });
-      }
+      entries.push(...tokenIssuedEntries(issued, values.name ?? null));
       const expires_at = issued.expiresAt?.toISOString() ?? null;
-      entries.push({
-        action: 'create',
-        resourceType: 'api_token',
-        resourceId: issued.jti,
-        resourceName: issued.email,
-        newValues: { jti: issued.jti, user_email: issued.email, role: issued.role, expires_at, token_hash: 'set' },
-      });
       process.stderr.write(
         `token for ${issued.email} (role ${issued.role}${issued.role === ADMIN_ROLE ? ', all permissions' : ''}), jti ${issued.jti}, expires ${expires_at ?? 'never'}. Shown once:\n`,
       );
@@ -93,14 +79,7 @@ async function main(): Promise<void> {
     } else {
       const token = await store.revoke(values.jti!, 'cli', values.reason ?? null);
       if (!token) fail(`no token with jti ${values.jti}`, 1);
-      entries.push({
-        action: 'revoke',
-        resourceType: 'api_token',
-        resourceId: values.jti!,
-        resourceName: token.userEmail,
-        oldValues: { jti: values.jti, is_active: token.isActive },
-        newValues: { jti: values.jti, is_active: false, reason: values.reason ?? null },
-      });
+      entries.push(tokenRevokedEntry(token, values.reason ?? null));
       process.stdout.write(`revoked ${values.jti}\n`);
     }
     await writeAudit(

@@ -3,7 +3,7 @@ import { Params } from 'nestjs-pino';
 import pino from 'pino';
 import { Env } from '../config/configuration';
 import { MASK } from '../logs/mask';
-import { RowSink } from '../logs/row-sink';
+import { RowWriter } from '../writer/row-writer';
 import { StructuredLogStream } from '../logs/structured-log.stream';
 import { AuthedRequest } from '../auth/principal';
 import { requestId } from './request-id';
@@ -30,12 +30,12 @@ const lowest = (a: (typeof ORDER)[number], b: (typeof ORDER)[number]) => (ORDER.
  * structured_log_entries through the buffered writer. Request id from X-Request-Id (or new),
  * echoed; the request log line carries user, path, status and duration.
  */
-export function loggingParams(config: ConfigService<Env, true>, sink: RowSink, destination: NodeJS.WritableStream | undefined): Params {
+export function loggingParams(config: ConfigService<Env, true>, writer: RowWriter, destination: NodeJS.WritableStream | undefined): Params {
   const stdoutLevel = config.get('LOG_LEVEL', { infer: true });
   const dbLevel = config.get('LOG_DB_LEVEL', { infer: true });
   const streams = pino.multistream([
     { level: stdoutLevel, stream: destination ?? pino.destination({ fd: 1, sync: false }) },
-    { level: dbLevel, stream: new StructuredLogStream(sink, process.env.npm_package_version ?? '0.1.0') },
+    { level: dbLevel, stream: new StructuredLogStream(writer, process.env.npm_package_version ?? '0.1.0') },
   ]);
   return {
     pinoHttp: [

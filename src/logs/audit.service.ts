@@ -5,7 +5,7 @@ import { Principal, RequestMeta } from '../auth/principal';
 import { Env } from '../config/configuration';
 import { LOGS_DB } from '../database/roles';
 import { changedFields, maskSecrets } from './mask';
-import { RowSink } from './row-sink';
+import { RowWriter } from '../writer/row-writer';
 
 export interface AuditEntry {
   action: string;
@@ -39,7 +39,7 @@ export class AuditService {
   private readonly durable: boolean;
 
   constructor(
-    private readonly sink: RowSink,
+    private readonly writer: RowWriter,
     config: ConfigService<Env, true>,
   ) {
     this.durable = config.get('LOGS_DB_DURABLE', { infer: true });
@@ -47,8 +47,8 @@ export class AuditService {
 
   async record(actor: Actor, entry: AuditEntry): Promise<void> {
     const row = auditRow(actor, entry);
-    if (this.durable) await this.sink.writeDurable(LOGS_DB, 'audit_trails', [row]);
-    else this.sink.enqueue(LOGS_DB, 'audit_trails', [row]);
+    if (this.durable) await this.writer.writeDurable(LOGS_DB, 'audit_trails', [row]);
+    else this.writer.enqueue(LOGS_DB, 'audit_trails', [row]);
   }
 }
 

@@ -5,7 +5,6 @@ import { AuditService } from './audit.service';
 import { LOGS_ENTITIES } from './logs.entities';
 import { LogsQueryController } from './logs-query.controller';
 import { PermissionAuditService } from './permission-audit.service';
-import { RowSink } from './row-sink';
 import { SecurityEventsService } from './security-events.service';
 
 /**
@@ -17,7 +16,7 @@ import { SecurityEventsService } from './security-events.service';
 @Module({
   imports: [TypeOrmModule.forFeature(LOGS_ENTITIES, LOGS_DB)],
   controllers: [LogsQueryController],
-  providers: [RowSink, AuditService, PermissionAuditService, SecurityEventsService],
-  exports: [TypeOrmModule, RowSink, AuditService, PermissionAuditService, SecurityEventsService],
+  providers: [AuditService, PermissionAuditService, SecurityEventsService],
+  exports: [TypeOrmModule, AuditService, PermissionAuditService, SecurityEventsService],
 })
 export class LogsModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Principal, RequestMeta } from '../auth/principal';
 import { LOGS_DB } from '../database/roles';
-import { RowSink } from './row-sink';
+import { RowWriter } from '../writer/row-writer';
 
 export interface PermissionDecision {
   permission: string;
@@ -15,10 +15,10 @@ export interface PermissionDecision {
 /** Writes `permission_audit_log` through the buffered writer: every decision on a change, every denial. */
 @Injectable()
 export class PermissionAuditService {
-  constructor(private readonly sink: RowSink) {}
+  constructor(private readonly writer: RowWriter) {}
 
   record(principal: Principal, meta: RequestMeta | null, decision: PermissionDecision): void {
-    this.sink.enqueue(LOGS_DB, 'permission_audit_log', [
+    this.writer.enqueue(LOGS_DB, 'permission_audit_log', [
       {
         id: uuidv7(),
         timestamp: new Date(),

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { RequestMeta } from '../auth/principal';
 import { LOGS_DB } from '../database/roles';
-import { RowSink } from './row-sink';
+import { RowWriter } from '../writer/row-writer';
 
 /**
  * Raises `security_events`, each linked to the `structured_log_entries` row that reports it.
@@ -14,7 +14,7 @@ import { RowSink } from './row-sink';
 export class SecurityEventsService {
   private readonly logger = new Logger('Security');
 
-  constructor(private readonly sink: RowSink) {}
+  constructor(private readonly writer: RowWriter) {}
 
   async repeatedAuthFailures(meta: RequestMeta, failures: number, windowSeconds: number, blockSeconds: number): Promise<void> {
     const now = new Date();
@@ -59,8 +59,8 @@ export class SecurityEventsService {
       context: { request_path: meta.path },
     };
     try {
-      await this.sink.writeDurable(LOGS_DB, 'structured_log_entries', [entry]);
-      await this.sink.writeDurable(LOGS_DB, 'security_events', [event]);
+      await this.writer.writeDurable(LOGS_DB, 'structured_log_entries', [entry]);
+      await this.writer.writeDurable(LOGS_DB, 'security_events', [event]);
     } catch (error) {
       this.logger.error(`security event not stored: ${(error as Error).message}`);
     }

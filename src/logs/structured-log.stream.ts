@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { LOGS_DB } from '../database/roles';
-import { RowSink } from './row-sink';
+import { RowWriter } from '../writer/row-writer';
 
 /** pino numeric levels → the level names of structured_log_entries. */
 const LEVELS: Record<number, string> = { 10: 'debug', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'critical' };
@@ -24,7 +24,7 @@ const MAPPED = new Set([
 ]);
 
 /** Components whose own records must not feed back into the writer they report on. */
-const SELF = new Set(['RowSink', 'Writer', 'RowWriter']);
+const SELF = new Set(['Writer', 'RowWriter']);
 
 interface PinoRecord {
   level: number;
@@ -49,7 +49,7 @@ export class StructuredLogStream {
   private readonly host = hostname();
 
   constructor(
-    private readonly sink: RowSink,
+    private readonly writer: RowWriter,
     private readonly version: string,
   ) {}
 
@@ -62,7 +62,7 @@ export class StructuredLogStream {
     }
     if (record.context && SELF.has(record.context)) return;
     try {
-      this.sink.enqueue(LOGS_DB, 'structured_log_entries', [this.toRow(record)]);
+      this.writer.enqueue(LOGS_DB, 'structured_log_entries', [this.toRow(record)]);
     } catch {
       // A full writer drops log rows (stdout still has them) rather than fail the caller.
     }
