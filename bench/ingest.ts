@@ -1,3 +1,6 @@
+import { settingsFromEnv } from '../src/config/settings';
+import { durabilityOf } from '../src/database/role-definition';
+import { ROLE_DEFINITIONS } from '../src/role-registry';
 /**
  * npm run bench:ingest — execution-metrics ingest throughput, three ways, on the same rows
  * and the same partitioned table (tool_metrics, emptied between runs):
@@ -12,6 +15,7 @@
  * BENCH_CPU_PROF=<dir> writes a CPU profile of the service process there. WRITER_* apply to run 2.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { uuidv7 } from '../src/common/ids';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -26,7 +30,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { resolveTopology } from '../src/database/database-topology';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { migrateDatabase } from '../src/database/migration-runner';
-import { newRowId, RowWriter, WriterFullError } from '../src/writer/row-writer';
+import { RowWriter, WriterFullError } from '../src/writer/row-writer';
 import { tableSchema } from '../src/writer/table-schema';
 import { batchColumns, encodeCopyRow, quoteColumns } from '../src/writer/copy-encoding';
 import { Agent, request } from 'node:http';
@@ -80,7 +84,7 @@ function generate(): { items: Item[]; rows: Record<string, unknown>[] } {
     };
     items.push(item);
     rows.push({
-      id: newRowId(),
+      id: uuidv7(),
       tool_id: item.entity_id,
       tool_name: `Tool number ${i % TOOLS}`,
       timestamp: new Date(item.timestamp),
@@ -124,11 +128,17 @@ async function baseline(url: string, text: string[], columns: string): Promise<n
 async function writerRun(url: string, rows: Record<string, unknown>[]): Promise<number> {
   const db = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
   const env = parseEnv({ ...process.env, DATABASE_URL: url });
-  const ds = new DataSource(dataSourceOptions(db, { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }));
+  const ds = new DataSource(
+    dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
+  );
   await ds.initialize();
   const spool = mkdtempSync(join(tmpdir(), 'ff-bench-spool-'));
-  const config = { get: (key: string) => (key === 'SPOOL_DIR' ? spool : (env as Record<string, unknown>)[key]) };
-  const writer = new RowWriter(ds, ds, ds, ds, config as never);
+  const settings = settingsFromEnv({ ...env, SPOOL_DIR: spool });
+  const writer = new RowWriter(
+    { core: ds, metrics: ds, logs: ds, observability: ds },
+    durabilityOf(ROLE_DEFINITIONS, settings.database),
+    settings.writer,
+  );
   writer.onModuleInit();
   const started = performance.now();
   for (let i = 0; i < rows.length;) {
@@ -251,7 +261,7 @@ async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'bench', persistent: false });
   try {
     const db = resolveTopology({ core: pg.url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
-    await migrateDatabase(db);
+    await migrateDatabase(db, ROLE_DEFINITIONS);
     console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${mb(totalmem())} RAM; node ${process.version}; PostgreSQL embedded 18`);
     console.log(
       `rows: ${ROWS} executions into tool_metrics (partitioned; default partition), ${CLIENTS} HTTP clients, ${BATCH} per request\n`,
@@ -259,7 +269,7 @@ async function main(): Promise<void> {
     const { items, rows } = generate();
 
     // Encoded with the writer's own encoder, before the clock starts: the baseline is the database's COPY speed alone.
-    const ds = new DataSource(dataSourceOptions(db, { poolSize: 1, connectTimeoutMs: 5000 }));
+    const ds = new DataSource(dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: 1, connectTimeoutMs: 5000 }));
     await (ds as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
     const schema = tableSchema(ds, 'tool_metrics');
     const columns = batchColumns(rows.slice(0, 1), schema.columns, 'tool_metrics');

@@ -14,7 +14,7 @@ import { validationPipe } from './http/validation';
 export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(env, runtime), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
-  configureHttp(app, env);
+  configureHttp(app);
   app.useGlobalPipes(validationPipe());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,20 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule, getConfigToken } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { Env } from './config/configuration';
-import { CoreModule } from './core/core.module';
+import { LoggingSettings, settingsFromEnv, settingsNamespaces } from './config/settings';
 import { DatabaseModule } from './database/database.module';
 import { topologyFromEnv } from './database/database-topology';
+import { ROLE_DEFINITIONS } from './role-registry';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
-import { ObservabilityModule } from './observability/observability.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
 import { RegistryModule } from './registry/registry.module';
 import { WriterModule } from './writer/writer.module';
@@ -28,21 +28,20 @@ export interface AppRuntimeOptions {
 export class AppModule {
   /** `env` is the validated configuration (see parseEnv); DATABASE_URL must be resolved by then. */
   static forRoot(env: Env, runtime: AppRuntimeOptions = {}): DynamicModule {
+    const settings = settingsFromEnv(env);
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => env] }),
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: settingsNamespaces(settings) }),
         ScheduleModule.forRoot(),
-        DatabaseModule.forRoot(topologyFromEnv(env), { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
+        DatabaseModule.forRoot(topologyFromEnv(env), ROLE_DEFINITIONS, settings.database),
         WriterModule,
         LoggerModule.forRootAsync({
-          inject: [ConfigService, RowWriter],
-          useFactory: (config: ConfigService<Env, true>, writer: RowWriter) => loggingParams(config, writer, runtime.logDestination),
+          inject: [getConfigToken('logging'), RowWriter],
+          useFactory: (logging: LoggingSettings, writer: RowWriter) => loggingParams(logging, writer, runtime.logDestination),
         }),
-        CoreModule,
         MetricsModule,
         LogsModule,
-        ObservabilityModule,
         PartitioningModule,
         HealthModule,
         AuthModule,

@@ -1,3 +1,4 @@
+import { ROLE_DEFINITIONS } from '../src/role-registry';
 import { migrate } from './support/cli';
 import { resolveTopology } from '../src/database/database-topology';
 import { migrateDatabase } from '../src/database/migration-runner';
@@ -46,7 +47,7 @@ describe('migrations', () => {
     const core = await createDatabase('race');
     try {
       const [db] = resolveTopology({ core, metrics: undefined, logs: undefined, observability: undefined }).databases;
-      const outcomes = await Promise.all([1, 2, 3, 4].map(() => migrateDatabase(db)));
+      const outcomes = await Promise.all([1, 2, 3, 4].map(() => migrateDatabase(db, ROLE_DEFINITIONS)));
       expect(outcomes.map((o) => o.applied.length).sort()).toEqual([0, 0, 0, 4]);
       expect(await tablesOf(core)).toHaveLength(59);
     } finally {

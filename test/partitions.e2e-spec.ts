@@ -1,9 +1,11 @@
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MaintenanceRun, PartitionMaintainer } from '../src/partitioning/partition-maintainer';
-import { addPeriods, DAY_MS, periodStart } from '../src/partitioning/partition-plan';
-import { PartitionSettings } from '../src/partitioning/partition-settings';
-import { defaultPartitionOf, PARTITIONED_TABLES } from '../src/partitioning/partitioned-tables';
+import { DAY_MS } from '../src/common/time';
+import { addPeriods, periodStart } from '../src/partitioning/partition-plan';
+import { PartitionSettings } from '../src/config/settings';
+import { defaultPartitionOf } from '../src/database/role-definition';
+import { PARTITIONED_TABLES } from '../src/role-registry';
 import {
   count,
   insertRow,

@@ -1,8 +1,9 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PartitionService } from '../src/partitioning/partition.service';
-import { addPeriods, DAY_MS, periodStart } from '../src/partitioning/partition-plan';
-import { PARTITIONED_TABLES } from '../src/partitioning/partitioned-tables';
+import { DAY_MS } from '../src/common/time';
+import { addPeriods, periodStart } from '../src/partitioning/partition-plan';
+import { PARTITIONED_TABLES } from '../src/role-registry';
 import { startApp, TestApp } from './support/app';
 import { runScript } from './support/cli';
 import { insertRow, migrateAll } from './support/partitions';

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { uuidv7 } from '../src/common/ids';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newRowId, RowWriter, WriterFullError } from '../src/writer/row-writer';
+import { RowWriter, WriterFullError } from '../src/writer/row-writer';
 import { eventually } from './support/wait';
 import { startApp, TestApp } from './support/app';
 import { createDatabase, query, startTestServer, TestServer } from './support/postgres';
 
 const row = (i: number, extra: Record<string, unknown> = {}) => ({
-  id: newRowId(),
+  id: uuidv7(),
   tool_id: `tool-${i % 3}`,
   tool_name: `name ${i}`,
   timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
@@ -53,7 +54,7 @@ describe('RowWriter against a metrics database that can be stopped', () => {
     const rows = [row(1, { tool_name: tricky, error_message: 'a\r\nb' }), row(2)];
     writer.enqueue('metrics', 'tool_metrics', rows);
     const snapshot = {
-      id: newRowId(),
+      id: uuidv7(),
       timestamp: new Date(),
       host: 'h',
       worker_id: 'w',
@@ -157,7 +158,7 @@ describe('RowWriter against a metrics database that can be stopped', () => {
 
 function serverRow() {
   return {
-    id: newRowId(),
+    id: uuidv7(),
     server_id: 's',
     server_name: 'n',
     timestamp: new Date(),

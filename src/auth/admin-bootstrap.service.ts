@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { Env } from '../config/configuration';
+import { AuthSettings, InjectSettings } from '../config/settings';
 import { AuditService } from '../logs/audit.service';
 import { ADMIN_ROLE } from './permissions';
 import { TokenService } from './token.service';
@@ -17,17 +16,17 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   constructor(
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
-    private readonly config: ConfigService<Env, true>,
+    @InjectSettings('auth') private readonly settings: AuthSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.tokens.seedRoles();
     const issued = await this.tokens.firstAdmin({
-      email: this.config.get('ADMIN_EMAIL', { infer: true }),
+      email: this.settings.adminEmail,
       role: ADMIN_ROLE,
       grantedBy: 'bootstrap',
       name: 'bootstrap admin token',
-      token: this.config.get('ADMIN_TOKEN', { infer: true }),
+      token: this.settings.adminToken,
     });
     if (!issued) return;
     const actor = { principal: null, meta: null, fallbackId: 'bootstrap' };
@@ -38,7 +37,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       resourceName: issued.email,
       newValues: { jti: issued.jti, user_email: issued.email, role: issued.role, expires_at: null, token_hash: 'set' },
     });
-    if (this.config.get('ADMIN_TOKEN', { infer: true })) {
+    if (this.settings.adminToken) {
       this.logger.log(`created admin ${issued.email} with the token from ADMIN_TOKEN`);
     } else {
       // Shown once, on stdout only, never through the logger (which also feeds the logs database).

@@ -13,7 +13,7 @@ import {
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../common/ids';
 import { EmailTeam } from '../core/entities/email-team.entity';
 import { EmailTeamMember } from '../core/entities/email-team-member.entity';
 import { EmailUser } from '../core/entities/email-user.entity';

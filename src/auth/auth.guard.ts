@@ -1,3 +1,4 @@
+import { AuthSettings, InjectSettings } from '../config/settings';
 import {
   CanActivate,
   ExecutionContext,
@@ -7,10 +8,8 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import { v7 as uuidv7 } from 'uuid';
-import { Env } from '../config/configuration';
+import { uuidv7 } from '../common/ids';
 import { METRICS_DB } from '../database/roles';
 import { PermissionAuditService } from '../logs/permission-audit.service';
 import { RowWriter } from '../writer/row-writer';
@@ -47,16 +46,12 @@ export class AuthGuard implements CanActivate {
     private readonly permissionAudit: PermissionAuditService,
     private readonly security: SecurityEventsService,
     private readonly writer: RowWriter,
-    config: ConfigService<Env, true>,
+    @InjectSettings('auth') settings: AuthSettings,
   ) {
-    this.statusPublic = config.get('STATUS_PUBLIC', { infer: true });
-    this.windowSeconds = config.get('AUTH_FAILURE_WINDOW_SECONDS', { infer: true });
-    this.blockSeconds = config.get('AUTH_BLOCK_SECONDS', { infer: true });
-    this.tracker = new AuthFailureTracker(
-      config.get('AUTH_FAILURE_THRESHOLD', { infer: true }),
-      this.windowSeconds * 1000,
-      this.blockSeconds * 1000,
-    );
+    this.statusPublic = settings.statusPublic;
+    this.windowSeconds = settings.failureWindowSeconds;
+    this.blockSeconds = settings.blockSeconds;
+    this.tracker = new AuthFailureTracker(settings.failureThreshold, this.windowSeconds * 1000, this.blockSeconds * 1000);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../common/ids';
 import { EmailApiToken } from '../core/entities/email-api-token.entity';
 import { EmailTeamMember } from '../core/entities/email-team-member.entity';
 import { EmailUser } from '../core/entities/email-user.entity';

@@ -1,3 +1,4 @@
+import { ROLE_DEFINITIONS } from '../role-registry';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
       ? [{ db: databaseOf(topology, values.role), roles: [values.role] }]
       : topology.databases.map((db) => ({ db, roles: db.roles }));
     for (const { db, roles } of targets) {
-      const outcome = await migrateDatabase(db, roles);
+      const outcome = await migrateDatabase(db, ROLE_DEFINITIONS, roles);
       const what = outcome.applied.length ? `applied ${outcome.applied.join(', ')}` : 'up to date';
       process.stdout.write(`${roles.join(' + ')} @ ${db.label}: ${what}\n`);
     }

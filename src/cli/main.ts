@@ -1,3 +1,4 @@
+import { ROLE_DEFINITIONS } from '../role-registry';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
@@ -60,9 +61,9 @@ async function main(): Promise<void> {
   const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
   const topology = topologyFromEnv(env);
   const pool = { poolSize: 2, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS };
-  const core = new DataSource(dataSourceOptions(databaseOf(topology, CORE_DB), pool));
+  const core = new DataSource(dataSourceOptions(databaseOf(topology, CORE_DB), ROLE_DEFINITIONS, pool));
   try {
-    if (env.MIGRATIONS_RUN) await migrateDatabase(databaseOf(topology, CORE_DB));
+    if (env.MIGRATIONS_RUN) await migrateDatabase(databaseOf(topology, CORE_DB), ROLE_DEFINITIONS);
     await core.initialize();
     const store = new TokenStore(core);
     await store.seedRoles();
@@ -102,9 +103,9 @@ async function writeAudit(
   rows: Record<string, unknown>[],
 ): Promise<void> {
   const db = databaseOf(topology, LOGS_DB);
-  const logs = new DataSource(dataSourceOptions(db, pool));
+  const logs = new DataSource(dataSourceOptions(db, ROLE_DEFINITIONS, pool));
   try {
-    if (migrate && db.name !== CORE_DB) await migrateDatabase(db);
+    if (migrate && db.name !== CORE_DB) await migrateDatabase(db, ROLE_DEFINITIONS);
     await logs.initialize();
     await logs.transaction(async (tx) => {
       await tx.query('SET LOCAL synchronous_commit = on');

@@ -7,9 +7,9 @@ import { databaseOf, topologyFromEnv } from '../database/database-topology';
 import { Role } from '../database/roles';
 import { systemClock } from '../partitioning/clock';
 import { PartitionMaintainer } from '../partitioning/partition-maintainer';
-import { partitionSettingsFromEnv } from '../partitioning/partition-settings';
+import { settingsFromEnv } from '../config/settings';
 import { readTableStatuses, TableStatus } from '../partitioning/partition-status';
-import { PARTITIONED_TABLES } from '../partitioning/partitioned-tables';
+import { PARTITIONED_TABLES } from '../role-registry';
 
 const USAGE = 'usage: npm run partitions -- status [--json] | run';
 
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   const logger = new Logger('partitions');
   const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
   const topology = topologyFromEnv(env);
-  const settings = partitionSettingsFromEnv(env);
+  const settings = settingsFromEnv(env).partitions;
   const dataSources: Partial<Record<Role, DataSource>> = {};
   const opened = new Map<string, DataSource>();
   try {
@@ -87,14 +87,14 @@ async function main(): Promise<number> {
       dataSources[role] = ds;
     }
     if (command === 'run') {
-      const run = await new PartitionMaintainer(dataSources, settings, systemClock, logger).run();
+      const run = await new PartitionMaintainer(dataSources, settings, systemClock, logger, PARTITIONED_TABLES).run();
       for (const t of run.tables) {
         const detail = t.error ?? t.reason ?? `created ${t.created}, moved ${t.moved}, purged ${t.purged}, dropped ${t.dropped}`;
         process.stdout.write(`${t.table}: ${t.status} (${detail})\n`);
       }
       return run.ok ? 0 : 1;
     }
-    const tables = await readTableStatuses(dataSources, settings, systemClock());
+    const tables = await readTableStatuses({ dataSources, settings, tables: PARTITIONED_TABLES, now: systemClock() });
     if (values.json) process.stdout.write(`${JSON.stringify(tables, null, 2)}\n`);
     else printStatus(tables);
     return Object.values(tables).some((t) => t.error) ? 1 : 0;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { PARTITION_PERIODS } from '../partitioning/partition-plan';
+import { roleUrlEnv, RoleUrlEnv, ROLES } from '../database/roles';
 
 /**
  * Every environment variable fourfold reads, validated once at boot. A bad value stops
  * the boot with a message that names the variable; values are never echoed, so a
  * password in a URL cannot leak into a log.
  */
+
+/** How partitioned tables are cut: one partition per period. */
+export const PARTITION_PERIODS = ['day', 'week', 'month'] as const;
 
 const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'];
 
@@ -68,11 +71,16 @@ const period = (fallback: (typeof PARTITION_PERIODS)[number]) => optional(z.enum
 const logLevel = (fallback: 'info') =>
   optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? fallback);
 
+const databaseUrl = () => optional(postgresUrl());
+
+/** DATABASE_URL and one <ROLE>_DATABASE_URL per optional role. */
+const roleUrls = Object.fromEntries(ROLES.map((role) => [roleUrlEnv(role), databaseUrl()])) as Record<
+  RoleUrlEnv,
+  ReturnType<typeof databaseUrl>
+>;
+
 export const envSchema = z.object({
-  DATABASE_URL: optional(postgresUrl()),
-  METRICS_DATABASE_URL: optional(postgresUrl()),
-  LOGS_DATABASE_URL: optional(postgresUrl()),
-  OBSERVABILITY_DATABASE_URL: optional(postgresUrl()),
+  ...roleUrls,
   LOGS_DB_DURABLE: bool(true),
   DB_POOL_SIZE: int(10, 1, 1000),
   DB_CONNECT_TIMEOUT_MS: int(5000, 100, 600_000),

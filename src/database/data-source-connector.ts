@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { DatabaseSettings, InjectSettings } from '../config/settings';
 import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Env } from '../config/configuration';
 import { DATABASE_TOPOLOGY } from './database.constants';
 import { DatabaseTopology, PhysicalDatabase } from './database-topology';
 import { migrateDatabase } from './migration-runner';
+import { InjectRoleRegistry, RoleRegistry } from './role-definition';
 
 const RETRY_MS = 5000;
 
@@ -26,10 +26,11 @@ export class DataSourceConnector implements OnModuleInit, OnApplicationShutdown 
 
   constructor(
     @Inject(DATABASE_TOPOLOGY) private readonly topology: DatabaseTopology,
+    @InjectRoleRegistry() private readonly registry: RoleRegistry,
     private readonly moduleRef: ModuleRef,
-    config: ConfigService<Env, true>,
+    @InjectSettings('database') settings: DatabaseSettings,
   ) {
-    this.migrate = config.get('MIGRATIONS_RUN', { infer: true });
+    this.migrate = settings.migrationsRun;
   }
 
   async onModuleInit(): Promise<void> {
@@ -47,7 +48,7 @@ export class DataSourceConnector implements OnModuleInit, OnApplicationShutdown 
   }
 
   private async runMigrations(db: PhysicalDatabase): Promise<void> {
-    const outcome = await migrateDatabase(db);
+    const outcome = await migrateDatabase(db, this.registry);
     this.logger.log(outcome.applied.length ? `${db.label}: applied ${outcome.applied.join(', ')}` : `${db.label}: schema up to date`);
   }
 

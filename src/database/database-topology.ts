@@ -1,5 +1,5 @@
 import { Env } from '../config/configuration';
-import { CORE_DB, OPTIONAL_ROLES, Role, ROLES } from './roles';
+import { CORE_DB, OPTIONAL_ROLES, Role, roleUrlEnv, ROLES } from './roles';
 
 /** Where a role's tables live. Resolved once from configuration; nothing else decides fallback. */
 export interface RoleTarget {
@@ -87,16 +87,9 @@ export function resolveTopology(urls: Record<Role, string | undefined>): Databas
 }
 
 export function topologyFromEnv(env: Env): DatabaseTopology {
-  return resolveTopology({
-    core: env.DATABASE_URL,
-    metrics: env.METRICS_DATABASE_URL,
-    logs: env.LOGS_DATABASE_URL,
-    observability: env.OBSERVABILITY_DATABASE_URL,
-  });
+  return resolveTopology(Object.fromEntries(ROLES.map((role) => [role, env[roleUrlEnv(role)]])) as Record<Role, string | undefined>);
 }
 
 export function databaseOf(topology: DatabaseTopology, role: Role): PhysicalDatabase {
   return topology.databases.find((d) => d.name === topology.roles[role].dataSourceName)!;
 }
-
-export { ROLES };

@@ -1,17 +1,15 @@
+import { Inject } from '@nestjs/common';
 import { Role } from './roles';
 
+export type SynchronousCommit = 'on' | 'off';
+
 /**
- * The synchronous_commit fourfold sets (SET LOCAL, per transaction) for a role's writes:
- * core is always durable; metrics and observability are re-computable or ephemeral; logs
- * follow LOGS_DB_DURABLE.
+ * The synchronous_commit fourfold sets (SET LOCAL, per transaction) for each role's writes.
+ * One source: the writer commits with it and /status/database reports it. Each role declares
+ * its own rule (RoleDefinition.synchronousCommit); DatabaseModule resolves them once.
  */
-export function writeSynchronousCommit(role: Role, logsDurable: boolean): 'on' | 'off' {
-  switch (role) {
-    case 'core':
-      return 'on';
-    case 'logs':
-      return logsDurable ? 'on' : 'off';
-    default:
-      return 'off';
-  }
-}
+export type RoleDurability = Readonly<Record<Role, SynchronousCommit>>;
+
+export const ROLE_DURABILITY = Symbol('ROLE_DURABILITY');
+
+export const InjectRoleDurability = (): ParameterDecorator => Inject(ROLE_DURABILITY);

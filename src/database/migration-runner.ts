@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
 import { PhysicalDatabase } from './database-topology';
-import { MIGRATIONS_TABLE, ROLE_MIGRATIONS } from './role-schema';
+import { RoleRegistry } from './role-definition';
 import { Role } from './roles';
+
+/** The one migration history table each database holds, whatever roles it hosts. */
+export const MIGRATIONS_TABLE = 'fourfold_migrations';
 
 /** Advisory lock key shared by every fourfold process ("fourmigr" in ASCII). */
 export const MIGRATION_LOCK_KEY = '7381443591612360562';
@@ -19,10 +22,10 @@ interface PlannedMigration {
   instance: { up(queryRunner: unknown): Promise<unknown> };
 }
 
-function plan(roles: Role[]): PlannedMigration[] {
+function plan(registry: RoleRegistry, roles: Role[]): PlannedMigration[] {
   return roles
     .flatMap((role) =>
-      ROLE_MIGRATIONS[role].map((Migration) => {
+      registry[role].migrations.map((Migration) => {
         const instance = new Migration();
         const name = instance.name ?? Migration.name;
         const stamp = /(\d{13})$/.exec(name);
@@ -39,7 +42,7 @@ function plan(roles: Role[]): PlannedMigration[] {
  * behind each other and the later ones find nothing left to do. Transaction-scoped, so it
  * is safe behind PgBouncer in transaction mode. All of a run commits or none of it does.
  */
-export async function migrateDatabase(db: PhysicalDatabase, roles: Role[] = db.roles): Promise<MigrationOutcome> {
+export async function migrateDatabase(db: PhysicalDatabase, registry: RoleRegistry, roles: Role[] = db.roles): Promise<MigrationOutcome> {
   const dataSource = new DataSource({ type: 'postgres', url: db.url, extra: { max: 1, application_name: 'fourfold-migrate' } });
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
@@ -56,7 +59,7 @@ export async function migrateDatabase(db: PhysicalDatabase, roles: Role[] = db.r
       ((await runner.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)) as Array<{ name: string }>).map((r) => r.name),
     );
     const applied: string[] = [];
-    for (const migration of plan(roles)) {
+    for (const migration of plan(registry, roles)) {
       if (done.has(migration.name)) continue;
       await migration.instance.up(runner);
       await runner.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, role, "timestamp") VALUES ($1, $2, $3)`, [

@@ -1,18 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Env } from '../config/configuration';
+import { HealthSettings, InjectSettings } from '../config/settings';
 import { DATABASE_TOPOLOGY } from '../database/database.constants';
 import { withDeadline } from '../database/deadline';
 import { databaseOf, DatabaseTopology } from '../database/database-topology';
-import { writeSynchronousCommit } from '../database/durability';
-import { CORE_DB, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role, ROLES } from '../database/roles';
+import { InjectRoleDurability, RoleDurability } from '../database/durability';
+import { InjectRoleDataSources, RoleDataSources } from '../database/role-data-sources';
+import { Role, ROLES } from '../database/roles';
 import { Clock, PARTITION_CLOCK } from '../partitioning/clock';
 import { PartitionService } from '../partitioning/partition.service';
 import { readTableStatuses, runView, RunView, TableStatus } from '../partitioning/partition-status';
-import { roleIndicatorToken } from './health.constants';
-import { RoleHealthIndicator } from './role-health.indicator';
+import { InjectRoleIndicators, RoleIndicators } from './health.constants';
 import { RowWriter, WriterStats } from '../writer/row-writer';
 
 export interface RoleStatus {
@@ -54,37 +51,33 @@ export interface DatabaseStatus {
 
 @Injectable()
 export class DatabaseStatusService {
-  private readonly dataSources: Record<Role, DataSource>;
-  private readonly indicators: Record<Role, RoleHealthIndicator>;
   private readonly timeoutMs: number;
-  private readonly logsDurable: boolean;
 
   constructor(
     @Inject(DATABASE_TOPOLOGY) private readonly topology: DatabaseTopology,
     @Inject(PARTITION_CLOCK) private readonly clock: Clock,
     private readonly partitions: PartitionService,
     private readonly writer: RowWriter,
-    config: ConfigService<Env, true>,
-    @InjectDataSource(CORE_DB) core: DataSource,
-    @InjectDataSource(METRICS_DB) metrics: DataSource,
-    @InjectDataSource(LOGS_DB) logs: DataSource,
-    @InjectDataSource(OBSERVABILITY_DB) observability: DataSource,
-    @Inject(roleIndicatorToken(CORE_DB)) coreProbe: RoleHealthIndicator,
-    @Inject(roleIndicatorToken(METRICS_DB)) metricsProbe: RoleHealthIndicator,
-    @Inject(roleIndicatorToken(LOGS_DB)) logsProbe: RoleHealthIndicator,
-    @Inject(roleIndicatorToken(OBSERVABILITY_DB)) observabilityProbe: RoleHealthIndicator,
+    @InjectRoleDataSources() private readonly dataSources: RoleDataSources,
+    @InjectRoleIndicators() private readonly indicators: RoleIndicators,
+    @InjectRoleDurability() private readonly durability: RoleDurability,
+    @InjectSettings('health') settings: HealthSettings,
   ) {
-    this.dataSources = { core, metrics, logs, observability };
-    this.indicators = { core: coreProbe, metrics: metricsProbe, logs: logsProbe, observability: observabilityProbe };
-    this.timeoutMs = config.get('HEALTH_CHECK_TIMEOUT_MS', { infer: true });
-    this.logsDurable = config.get('LOGS_DB_DURABLE', { infer: true });
+    this.timeoutMs = settings.checkTimeoutMs;
   }
 
   async status(): Promise<DatabaseStatus> {
     const now = this.clock();
     const [roles, tables] = await Promise.all([
       Promise.all(ROLES.map(async (role) => [role, await this.role(role)] as const)),
-      readTableStatuses(this.dataSources, this.partitions.settings, now, (t) => this.partitions.lastOutcome(t), this.timeoutMs),
+      readTableStatuses({
+        dataSources: this.dataSources,
+        settings: this.partitions.settings,
+        tables: this.partitions.tables,
+        now,
+        lastRun: (table) => this.partitions.lastOutcome(table),
+        timeoutMs: this.timeoutMs,
+      }),
     ]);
     const { settings } = this.partitions;
     const last = this.partitions.lastMaintenanceRun();
@@ -124,7 +117,7 @@ export class DatabaseStatusService {
       reachable: probe.up,
       latency_ms: probe.latencyMs,
       server_version: null,
-      synchronous_commit: { writes: writeSynchronousCommit(role, this.logsDurable), server_default: null },
+      synchronous_commit: { writes: this.durability[role], server_default: null },
       ...(probe.error ? { error: probe.error } : {}),
     };
     if (!probe.up) return status;

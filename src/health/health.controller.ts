@@ -1,22 +1,14 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { CORE_DB, OPTIONAL_ROLES, Role, ROLES } from '../database/roles';
-import { roleIndicatorToken } from './health.constants';
-import { RoleHealthIndicator } from './role-health.indicator';
+import { InjectRoleIndicators, RoleIndicators } from './health.constants';
 
 @Controller('health')
 export class HealthController {
-  private readonly indicators: Record<Role, RoleHealthIndicator>;
-
   constructor(
     private readonly health: HealthCheckService,
-    @Inject(roleIndicatorToken('core')) core: RoleHealthIndicator,
-    @Inject(roleIndicatorToken('metrics')) metrics: RoleHealthIndicator,
-    @Inject(roleIndicatorToken('logs')) logs: RoleHealthIndicator,
-    @Inject(roleIndicatorToken('observability')) observability: RoleHealthIndicator,
-  ) {
-    this.indicators = { core, metrics, logs, observability };
-  }
+    @InjectRoleIndicators() private readonly indicators: RoleIndicators,
+  ) {}
 
   /** Liveness: the process answers. Touches no database, so a database outage never restarts pods. */
   @Get('live')

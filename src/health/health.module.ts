@@ -1,31 +1,31 @@
 import { Module, Provider } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { getConfigToken } from '@nestjs/config';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Env } from '../config/configuration';
+import { HealthSettings } from '../config/settings';
 import { DATABASE_TOPOLOGY } from '../database/database.constants';
 import { DatabaseTopology } from '../database/database-topology';
-import { ROLES } from '../database/roles';
+import { ROLE_DATA_SOURCES, RoleDataSources } from '../database/role-data-sources';
+import { Role, ROLES } from '../database/roles';
 import { PartitioningModule } from '../partitioning/partitioning.module';
 import { DatabaseStatusService } from './database-status.service';
-import { roleIndicatorToken } from './health.constants';
+import { ROLE_INDICATORS } from './health.constants';
 import { HealthController } from './health.controller';
 import { RoleHealthIndicator } from './role-health.indicator';
 import { StatusController } from './status.controller';
 
-/** One indicator per role, each handed the DataSource injected under that role's name. */
-const indicators: Provider[] = ROLES.map((role) => ({
-  provide: roleIndicatorToken(role),
-  inject: [getDataSourceToken(role), DATABASE_TOPOLOGY, HealthIndicatorService, ConfigService],
-  useFactory: (dataSource: DataSource, topology: DatabaseTopology, service: HealthIndicatorService, config: ConfigService<Env, true>) =>
-    new RoleHealthIndicator(role, dataSource, topology, service, config.get('HEALTH_CHECK_TIMEOUT_MS', { infer: true })),
-}));
+const indicators: Provider = {
+  provide: ROLE_INDICATORS,
+  inject: [ROLE_DATA_SOURCES, DATABASE_TOPOLOGY, HealthIndicatorService, getConfigToken('health')],
+  useFactory: (dataSources: RoleDataSources, topology: DatabaseTopology, service: HealthIndicatorService, settings: HealthSettings) =>
+    Object.fromEntries(
+      ROLES.map((role) => [role, new RoleHealthIndicator(role, dataSources[role], topology, service, settings.checkTimeoutMs)]),
+    ) as Record<Role, RoleHealthIndicator>,
+};
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), PartitioningModule],
   controllers: [HealthController, StatusController],
-  providers: [...indicators, DatabaseStatusService],
-  exports: indicators,
+  providers: [indicators, DatabaseStatusService],
+  exports: [ROLE_INDICATORS],
 })
 export class HealthModule {}

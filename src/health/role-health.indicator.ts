@@ -1,5 +1,6 @@
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { describeError, isNotConnected } from '../common/pg-errors';
 import { DatabaseTopology, databaseOf } from '../database/database-topology';
 import { withDeadline } from '../database/deadline';
 import { Role } from '../database/roles';
@@ -15,12 +16,8 @@ export interface RoleProbe {
   error?: string;
 }
 
-export /** Safe to show: driver messages carry host and user at most, never the password. */
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/not initialized|not connected/i.test(message)) return 'not connected';
-  return message.replace(/postgres(ql)?:\/\/[^\s@]*@/gi, 'postgres://***@');
-}
+/** Safe to show: no credentials; a role whose database has not connected yet says so plainly. */
+const probeError = (error: unknown): string => (isNotConnected(error) ? 'not connected' : describeError(error));
 
 /** Health of one role, through that role's own DataSource (shared with core on fallback). */
 export class RoleHealthIndicator {
@@ -43,7 +40,7 @@ export class RoleHealthIndicator {
       await withDeadline(this.dataSource, this.timeoutMs, (runner) => runner.query('SELECT 1'));
       return { ...base, up: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
     } catch (error) {
-      return { ...base, up: false, latencyMs: null, error: describeError(error) };
+      return { ...base, up: false, latencyMs: null, error: probeError(error) };
     }
   }
 

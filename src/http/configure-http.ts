@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Env } from '../config/configuration';
+import { getConfigToken } from '@nestjs/config';
+import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 
@@ -32,8 +33,9 @@ interface HttpResponse {
  * into JSON answers (400 for malformed JSON, 413 for a body over HTTP_MAX_BODY_BYTES)
  * instead of Express's HTML error page.
  */
-export function configureHttp(app: INestApplication, env: Env): void {
+export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  const { maxBodyBytes } = app.get<HttpSettings>(getConfigToken('http'));
   // First, so that it also times requests refused by the body parser.
   const performanceService = app.get(PerformanceService, { strict: false });
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
@@ -59,8 +61,8 @@ export function configureHttp(app: INestApplication, env: Env): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
-  express.useBodyParser('json', { limit: env.HTTP_MAX_BODY_BYTES });
-  express.useBodyParser('urlencoded', { limit: env.HTTP_MAX_BODY_BYTES, extended: true });
+  express.useBodyParser('json', { limit: maxBodyBytes });
+  express.useBodyParser('urlencoded', { limit: maxBodyBytes, extended: true });
   express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.parse.failed') {
@@ -70,7 +72,7 @@ export function configureHttp(app: INestApplication, env: Env): void {
       return res.status(413).json({
         statusCode: 413,
         error: 'Payload Too Large',
-        message: `the body is larger than ${env.HTTP_MAX_BODY_BYTES} bytes (HTTP_MAX_BODY_BYTES)`,
+        message: `the body is larger than ${maxBodyBytes} bytes (HTTP_MAX_BODY_BYTES)`,
       });
     }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -1,13 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { HttpResponse } from '../auth/principal';
+import { SQLSTATE, sqlState } from '../common/pg-errors';
+import { WriterFullError } from '../writer/row-writer';
 import { ApiError } from './api-error';
-
-/** PostgreSQL error codes that are the client's doing. */
-const PG_UNIQUE = '23505';
-const PG_FOREIGN_KEY = '23503';
-const PG_INVALID_TEXT = '22P02';
-const PG_TOO_LONG = '22001';
 
 /** Errors from the body parser carry a status and a type. */
 interface BodyParserError {
@@ -55,14 +51,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return { statusCode: status, message, ...(r.errors ? { errors: r.errors } : {}) };
     }
     if (exception instanceof QueryFailedError) {
-      const e = exception as QueryFailedError & { code?: string; detail?: string; constraint?: string; column?: string };
-      if (e.code === PG_UNIQUE)
+      const e = exception as QueryFailedError & { detail?: string; constraint?: string };
+      const code = sqlState(e);
+      if (code === SQLSTATE.uniqueViolation)
         return { statusCode: 409, message: `duplicate: ${describeKey(e.detail) ?? e.constraint ?? 'an entity with these values exists'}` };
-      if (e.code === PG_FOREIGN_KEY) return { statusCode: 409, message: `conflicting reference: ${describeKey(e.detail) ?? e.constraint}` };
-      if (e.code === PG_INVALID_TEXT || e.code === PG_TOO_LONG) return { statusCode: 400, message: 'invalid value for a field' };
+      if (code === SQLSTATE.foreignKeyViolation)
+        return { statusCode: 409, message: `conflicting reference: ${describeKey(e.detail) ?? e.constraint}` };
+      if (code === SQLSTATE.invalidTextRepresentation || code === SQLSTATE.stringDataRightTruncation)
+        return { statusCode: 400, message: 'invalid value for a field' };
     }
-    if (exception instanceof Error && exception.name === 'WriterFullError') {
-      return { statusCode: 503, message: 'the write buffer is full; retry later' };
+    if (exception instanceof WriterFullError) {
+      // Back-pressure, not a failure: clients slow down and retry (Retry-After is set above).
+      return { statusCode: 503, message: `${exception.message}; retry after ${exception.retryAfterSeconds} s` };
     }
     const parser = exception as BodyParserError;
     if (parser && typeof parser === 'object' && parser.type) {

@@ -1,7 +1,6 @@
-import { ConfigService } from '@nestjs/config';
 import { Params } from 'nestjs-pino';
+import { LoggingSettings } from '../config/settings';
 import pino from 'pino';
-import { Env } from '../config/configuration';
 import { MASK } from '../logs/mask';
 import { RowWriter } from '../writer/row-writer';
 import { StructuredLogStream } from '../logs/structured-log.stream';
@@ -30,9 +29,8 @@ const lowest = (a: (typeof ORDER)[number], b: (typeof ORDER)[number]) => (ORDER.
  * structured_log_entries through the buffered writer. Request id from X-Request-Id (or new),
  * echoed; the request log line carries user, path, status and duration.
  */
-export function loggingParams(config: ConfigService<Env, true>, writer: RowWriter, destination: NodeJS.WritableStream | undefined): Params {
-  const stdoutLevel = config.get('LOG_LEVEL', { infer: true });
-  const dbLevel = config.get('LOG_DB_LEVEL', { infer: true });
+export function loggingParams(settings: LoggingSettings, writer: RowWriter, destination: NodeJS.WritableStream | undefined): Params {
+  const { level: stdoutLevel, dbLevel } = settings;
   const streams = pino.multistream([
     { level: stdoutLevel, stream: destination ?? pino.destination({ fd: 1, sync: false }) },
     { level: dbLevel, stream: new StructuredLogStream(writer, process.env.npm_package_version ?? '0.1.0') },

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { v7 as uuidv7 } from 'uuid';
+import { DatabaseSettings, InjectSettings } from '../config/settings';
+import { uuidv7 } from '../common/ids';
 import { Principal, RequestMeta } from '../auth/principal';
-import { Env } from '../config/configuration';
 import { LOGS_DB } from '../database/roles';
 import { changedFields, maskSecrets } from './mask';
 import { RowWriter } from '../writer/row-writer';
@@ -40,9 +39,9 @@ export class AuditService {
 
   constructor(
     private readonly writer: RowWriter,
-    config: ConfigService<Env, true>,
+    @InjectSettings('database') settings: DatabaseSettings,
   ) {
-    this.durable = config.get('LOGS_DB_DURABLE', { infer: true });
+    this.durable = settings.logsDurable;
   }
 
   async record(actor: Actor, entry: AuditEntry): Promise<void> {

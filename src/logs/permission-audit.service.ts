@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../common/ids';
 import { Principal, RequestMeta } from '../auth/principal';
 import { LOGS_DB } from '../database/roles';
 import { RowWriter } from '../writer/row-writer';

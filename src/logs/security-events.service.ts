@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../common/ids';
 import { RequestMeta } from '../auth/principal';
 import { LOGS_DB } from '../database/roles';
 import { RowWriter } from '../writer/row-writer';

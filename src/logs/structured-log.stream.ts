@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../common/ids';
 import { LOGS_DB } from '../database/roles';
 import { RowWriter } from '../writer/row-writer';
 

@@ -1,14 +1,13 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { InjectSettings, MetricsSettings } from '../config/settings';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Env } from '../config/configuration';
 import { validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { ENTITY_TYPES, metricTableByPath, MetricTable } from './metric-tables';
 import { MetricsQueryService } from './query/metrics-query.service';
 import { RollupService } from './rollup/rollup.service';
-import { DAY_MS } from './time-range';
+import { DAY_MS } from '../common/time';
 
 const isoDate = z
   .string()
@@ -90,10 +89,10 @@ export class MetricsController {
     private readonly ingestService: MetricsIngestService,
     private readonly queries: MetricsQueryService,
     private readonly rollups: RollupService,
-    config: ConfigService<Env, true>,
+    @InjectSettings('metrics') settings: MetricsSettings,
   ) {
-    this.maxBatch = config.get('METRICS_INGEST_MAX_BATCH', { infer: true });
-    this.lateHours = config.get('METRICS_ROLLUP_LATE_DATA_HOURS', { infer: true });
+    this.maxBatch = settings.ingestMaxBatch;
+    this.lateHours = settings.rollup.lateDataHours;
   }
 
   /** A batch of executions: all valid and accepted (202), or none written (400/413). */

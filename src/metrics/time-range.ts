@@ -1,6 +1,5 @@
 /** UTC hour and day arithmetic on half-open ranges [start, end). Pure. */
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS } from '../common/time';
 
 export type Bucket = 'hour' | 'day';
 

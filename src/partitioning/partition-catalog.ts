@@ -1,5 +1,6 @@
-import { DAY_MS, PartitionRange } from './partition-plan';
-import { defaultPartitionOf, PartitionedTable } from './partitioned-tables';
+import { DAY_MS } from '../common/time';
+import { PartitionRange } from './partition-plan';
+import { defaultPartitionOf, PartitionedTable } from '../database/role-definition';
 
 /** Anything that runs SQL: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
+import { describeError, SQLSTATE, sqlState } from '../common/pg-errors';
 import { Role } from '../database/roles';
 import { Clock } from './clock';
 import { columnsOf, ident, literal, Queryable, readDefaultDays, readPartitions } from './partition-catalog';
 import { PartitionRange, planPartitions, TimeRange } from './partition-plan';
-import { PartitionSettings } from './partition-settings';
-import { defaultPartitionOf, PARTITIONED_TABLES, PartitionedTable } from './partitioned-tables';
+import { PartitionSettings } from '../config/settings';
+import { defaultPartitionOf, PartitionedTable } from '../database/role-definition';
 
 export interface MaintenanceLogger {
   log(message: string): void;
@@ -42,21 +43,11 @@ export interface MaintenanceRun {
   tables: TableOutcome[];
 }
 
-/** PostgreSQL's lock_not_available: lock_timeout expired. */
-const LOCK_TIMEOUT = '55P03';
-
 class Busy extends Error {}
 
 const overlaps = (a: TimeRange, b: TimeRange) => a.from.getTime() < b.to.getTime() && b.from.getTime() < a.to.getTime();
 const sameRange = (a: PartitionRange, b: PartitionRange) =>
   a.name === b.name && a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
-
-function errorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e.code ?? e.driverError?.code;
-}
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Keeps the partitions of every partitioned table as the plan says, on the database that
@@ -73,7 +64,7 @@ export class PartitionMaintainer {
     private readonly settings: PartitionSettings,
     private readonly clock: Clock,
     private readonly logger: MaintenanceLogger,
-    readonly tables: readonly PartitionedTable[] = PARTITIONED_TABLES,
+    readonly tables: readonly PartitionedTable[],
   ) {}
 
   isConnected(role: Role): boolean {
@@ -131,13 +122,13 @@ export class PartitionMaintainer {
         outcome.status = 'skipped';
         outcome.reason = 'another process is maintaining this table';
         this.logger.debug?.(`${spec.table}: ${outcome.reason}`);
-      } else if (errorCode(error) === LOCK_TIMEOUT) {
+      } else if (sqlState(error) === SQLSTATE.lockNotAvailable) {
         outcome.status = 'skipped';
         outcome.reason = `gave way to traffic: a lock was not granted within ${this.settings.lockTimeoutMs} ms; the next run retries`;
         this.logger.warn(`${spec.table}: ${outcome.reason}`);
       } else {
         outcome.status = 'failed';
-        outcome.error = message(error);
+        outcome.error = describeError(error);
         this.logger.error(`${spec.table}: maintenance failed: ${outcome.error}`);
       }
     }

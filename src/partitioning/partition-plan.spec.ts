@@ -1,15 +1,8 @@
+import { DAY_MS } from '../common/time';
 import fc from 'fast-check';
-import {
-  addPeriods,
-  coveredUntil,
-  DAY_MS,
-  PARTITION_PERIODS,
-  partitionName,
-  PartitionPeriod,
-  PartitionRange,
-  periodStart,
-  planPartitions,
-} from './partition-plan';
+import { PARTITION_PERIODS } from '../config/configuration';
+import { PartitionPeriod } from '../config/settings';
+import { addPeriods, coveredUntil, partitionName, PartitionRange, periodStart, planPartitions } from './partition-plan';
 
 const utc = (iso: string) => new Date(`${iso}Z`);
 const period = fc.constantFrom(...PARTITION_PERIODS);

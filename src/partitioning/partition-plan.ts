@@ -4,8 +4,8 @@
  * and month ends, year ends and leap days need no special case.
  */
 
-export const PARTITION_PERIODS = ['day', 'week', 'month'] as const;
-export type PartitionPeriod = (typeof PARTITION_PERIODS)[number];
+import { DAY_MS } from '../common/time';
+import { PartitionPeriod } from '../config/settings';
 
 /** [from, to) */
 export interface TimeRange {
@@ -16,8 +16,6 @@ export interface TimeRange {
 export interface PartitionRange extends TimeRange {
   name: string;
 }
-
-export const DAY_MS = 86_400_000;
 
 const mod = (a: number, n: number) => ((a % n) + n) % n;
 

@@ -3,9 +3,10 @@ import { withDeadline } from '../database/deadline';
 import { Role } from '../database/roles';
 import { countDefaultRows, readPartitions } from './partition-catalog';
 import { TableOutcome } from './partition-maintainer';
-import { coveredUntil, PartitionPeriod, PartitionRange } from './partition-plan';
-import { PartitionSettings } from './partition-settings';
-import { PARTITIONED_TABLES, PartitionedTable } from './partitioned-tables';
+import { PartitionPeriod } from '../config/settings';
+import { coveredUntil, PartitionRange } from './partition-plan';
+import { PartitionSettings } from '../config/settings';
+import { PartitionedTable } from '../database/role-definition';
 
 export interface PartitionView {
   name: string;
@@ -69,14 +70,21 @@ export function runView(o: TableOutcome | undefined): RunView | null {
  * Reads the partition state of every table, from the DataSource of each table's role (two
  * queries per role). A role whose database cannot be read in `timeoutMs` gets nulls and an error.
  */
-export async function readTableStatuses(
-  dataSources: Partial<Record<Role, DataSource>>,
-  settings: PartitionSettings,
-  now: Date,
-  lastRun: (table: string) => TableOutcome | undefined = () => undefined,
+export async function readTableStatuses({
+  dataSources,
+  settings,
+  tables,
+  now,
+  lastRun = () => undefined,
   timeoutMs = 10_000,
-  tables: readonly PartitionedTable[] = PARTITIONED_TABLES,
-): Promise<Record<string, TableStatus>> {
+}: {
+  dataSources: Partial<Record<Role, DataSource>>;
+  settings: PartitionSettings;
+  tables: readonly PartitionedTable[];
+  now: Date;
+  lastRun?: (table: string) => TableOutcome | undefined;
+  timeoutMs?: number;
+}): Promise<Record<string, TableStatus>> {
   type RoleState = { partitions: Map<string, PartitionRange[]>; defaults: Map<string, number> } | { error: string };
   const roles = [...new Set(tables.map((t) => t.role))];
   const byRole = new Map<Role, RoleState>(

@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { InjectSettings, PartitionSettings } from '../config/settings';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Env } from '../config/configuration';
-import { LOGS_DB, METRICS_DB, Role } from '../database/roles';
+import { InjectRoleDataSources, RoleDataSources } from '../database/role-data-sources';
+import { InjectRoleRegistry, PartitionedTable, partitionedTablesOf, RoleRegistry } from '../database/role-definition';
+import { Role } from '../database/roles';
 import { Clock, PARTITION_CLOCK } from './clock';
 import { MaintenanceRun, PartitionMaintainer, TableOutcome } from './partition-maintainer';
-import { partitionEnv, partitionSettingsFromEnv, PartitionSettings } from './partition-settings';
 
 export const PARTITION_MAINTENANCE_JOB = 'partition-maintenance';
 /** How often a role whose database was not connected is looked at again. */
@@ -22,7 +20,6 @@ const CATCH_UP_MS = 5000;
 @Injectable()
 export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Partitions');
-  readonly settings: PartitionSettings;
   private readonly maintainer: PartitionMaintainer;
   private readonly last = new Map<string, TableOutcome>();
   private lastRun: MaintenanceRun | undefined;
@@ -32,14 +29,18 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
 
   constructor(
-    @InjectDataSource(METRICS_DB) metrics: DataSource,
-    @InjectDataSource(LOGS_DB) logs: DataSource,
+    @InjectRoleDataSources() dataSources: RoleDataSources,
+    @InjectRoleRegistry() registry: RoleRegistry,
     @Inject(PARTITION_CLOCK) clock: Clock,
-    config: ConfigService<Env, true>,
+    @InjectSettings('partitions') readonly settings: PartitionSettings,
     private readonly scheduler: SchedulerRegistry,
   ) {
-    this.settings = partitionSettingsFromEnv(partitionEnv((key) => config.get(key, { infer: true })));
-    this.maintainer = new PartitionMaintainer({ metrics, logs }, this.settings, clock, this.logger);
+    this.maintainer = new PartitionMaintainer(dataSources, settings, clock, this.logger, partitionedTablesOf(registry));
+  }
+
+  /** The tables this service keeps. */
+  get tables(): readonly PartitionedTable[] {
+    return this.maintainer.tables;
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityMetadata, SelectQueryBuilder } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../common/ids';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
 import { CORE_DB } from '../database/roles';

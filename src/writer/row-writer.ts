@@ -1,27 +1,21 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { Env } from '../config/configuration';
-import { CORE_DB, isRole, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role, ROLES } from '../database/roles';
+import { InjectSettings, WriterSettings } from '../config/settings';
+import { cutAfter } from '../database/deadline';
+import { InjectRoleDurability, RoleDurability } from '../database/durability';
+import { poolOf } from '../database/pool';
+import { InjectRoleDataSources, RoleDataSources } from '../database/role-data-sources';
+import { isRole, Role, ROLES } from '../database/roles';
 import { batchColumns, CopyColumn, encodeCopyRow, quoteColumns, quoteIdent } from './copy-encoding';
-import { classifyWriteError, describeError } from './pg-errors';
-import { uuidv7 } from './row-id';
+import { classifyWriteError, describeError } from '../common/pg-errors';
 import { encodeRecord, SpoolRecord, TableSpool } from './spool';
 import { tableSchema, TableSchema } from './table-schema';
-
-/** A time-ordered UUID (v7): assigned at ingest, so a replayed row is recognised, never counted twice. */
-export function newRowId(): string {
-  return uuidv7();
-}
 
 /** The table's buffer is full (or the writer is shutting down): answer 503 with Retry-After. */
 export class WriterFullError extends Error {
@@ -141,7 +135,6 @@ const sameColumns = (a: CopyColumn[], b: CopyColumn[]) => a.length === b.length 
 @Injectable()
 export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('RowWriter');
-  private readonly dataSources: Record<Role, DataSource>;
   private readonly queues = new Map<string, TableQueue>();
   /** Per physical DataSource: false once a write failed for availability, until a probe succeeds. */
   private readonly available = new Map<DataSource, boolean>();
@@ -153,27 +146,24 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly probeMs: number;
   private readonly timeoutMs: number;
   private readonly spoolMaxBytes: number;
-  private readonly logsDurable: boolean;
   private probeTimer: NodeJS.Timeout | null = null;
   private closing = false;
 
   constructor(
-    @InjectDataSource(CORE_DB) core: DataSource,
-    @InjectDataSource(METRICS_DB) metrics: DataSource,
-    @InjectDataSource(LOGS_DB) logs: DataSource,
-    @InjectDataSource(OBSERVABILITY_DB) observability: DataSource,
-    @Inject(ConfigService) config: ConfigService<Env, true>,
+    @InjectRoleDataSources() private readonly dataSources: RoleDataSources,
+    @InjectRoleDurability() private readonly durability: RoleDurability,
+    @InjectSettings('writer') settings: WriterSettings,
   ) {
-    this.dataSources = { core, metrics, logs, observability };
-    this.spoolDir = resolve(config.get('SPOOL_DIR', { infer: true }));
-    this.batchRows = config.get('WRITER_BATCH_ROWS', { infer: true });
-    this.flushMs = config.get('WRITER_FLUSH_MS', { infer: true });
-    this.maxQueueRows = config.get('WRITER_MAX_QUEUE_ROWS', { infer: true });
-    this.concurrency = config.get('WRITER_CONCURRENCY', { infer: true });
-    this.probeMs = config.get('WRITER_PROBE_MS', { infer: true });
-    this.timeoutMs = config.get('WRITER_TIMEOUT_MS', { infer: true });
-    this.spoolMaxBytes = config.get('SPOOL_MAX_MB', { infer: true }) * 1024 * 1024;
-    this.logsDurable = config.get('LOGS_DB_DURABLE', { infer: true });
+    ({
+      spoolDir: this.spoolDir,
+      batchRows: this.batchRows,
+      flushMs: this.flushMs,
+      maxQueueRows: this.maxQueueRows,
+      concurrency: this.concurrency,
+      probeMs: this.probeMs,
+      timeoutMs: this.timeoutMs,
+      spoolMaxBytes: this.spoolMaxBytes,
+    } = settings);
   }
 
   /** Picks up what a previous process left in the spool; it is replayed once each database answers. */
@@ -387,7 +377,9 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
 
   /** One batch: to the database, else to the spool, else back into the buffer (never dropped). */
   private async deliver(queue: TableQueue, batch: Batch): Promise<void> {
-    const leftover = this.isAvailable(queue.dataSource) ? await this.writeOrIsolate(queue, batch, this.relaxedSync(queue.role)) : batch;
+    const leftover = this.isAvailable(queue.dataSource)
+      ? await this.writeOrIsolate(queue, batch, this.durability[queue.role] === 'on')
+      : batch;
     if (!leftover) return;
     try {
       await this.spoolBatch(queue, leftover);
@@ -433,10 +425,6 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       if (first) return { columns: batch.columns, lines: first.lines.concat(rest.lines) };
       return this.writeOrIsolate(queue, rest, syncCommit, viaConflict);
     }
-  }
-
-  private relaxedSync(role: Role): boolean {
-    return role === LOGS_DB && this.logsDurable;
   }
 
   private async spoolBatch(queue: TableQueue, batch: Batch): Promise<void> {
@@ -536,7 +524,7 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private pool(dataSource: DataSource): Pool {
-    const pool = (dataSource.driver as PostgresDriver).master as Pool | undefined;
+    const pool = poolOf(dataSource);
     if (!pool) throw Object.assign(new Error('database not connected'), { code: undefined });
     return pool;
   }
@@ -705,17 +693,6 @@ export class RowWriter implements OnModuleInit, BeforeApplicationShutdown {
       return this.replayLines(queue, { columns: batch.columns, lines: batch.lines.slice(half) });
     }
   }
-}
-
-/** Destroys the client's socket after `ms` unless cleared: the query in progress then fails. */
-function cutAfter(client: PoolClient, ms: number, onCut: (error: Error) => void): NodeJS.Timeout {
-  const timer = setTimeout(() => {
-    const error = new Error(`no answer from the database within ${ms} ms; connection abandoned`);
-    onCut(error);
-    (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy(error);
-  }, ms);
-  timer.unref();
-  return timer;
 }
 
 /** Streams COPY text in chunks of a few hundred rows, honouring back-pressure. */

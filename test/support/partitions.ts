@@ -1,3 +1,4 @@
+import { ROLE_DEFINITIONS } from '../../src/role-registry';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { resolveTopology } from '../../src/database/database-topology';
@@ -5,13 +6,13 @@ import { migrateDatabase } from '../../src/database/migration-runner';
 import { readPartitions } from '../../src/partitioning/partition-catalog';
 import { MaintenanceLogger } from '../../src/partitioning/partition-maintainer';
 import { PartitionRange } from '../../src/partitioning/partition-plan';
-import { PartitionSettings } from '../../src/partitioning/partition-settings';
-import { PARTITIONED_TABLES } from '../../src/partitioning/partitioned-tables';
+import { PartitionSettings } from '../../src/config/settings';
+import { PARTITIONED_TABLES } from '../../src/role-registry';
 
 /** Creates the schema of all four roles in one database. */
 export async function migrateAll(url: string): Promise<void> {
   const [db] = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases;
-  await migrateDatabase(db);
+  await migrateDatabase(db, ROLE_DEFINITIONS);
 }
 
 export async function openDataSource(url: string, max = 4): Promise<DataSource> {

@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectSettings, MetricsSettings } from '../../config/settings';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Env } from '../../config/configuration';
 import { CORE_DB } from '../../database/roles';
 import { EntityType, METRIC_TABLES, UNKNOWN_NAME } from '../metric-tables';
 
@@ -31,9 +30,9 @@ export class EntityNameCache {
 
   constructor(
     @InjectDataSource(CORE_DB) private readonly core: DataSource,
-    @Inject(ConfigService) config: ConfigService<Env, true>,
+    @InjectSettings('metrics') settings: MetricsSettings,
   ) {
-    this.ttlMs = config.get('METRICS_NAME_CACHE_TTL_MS', { infer: true });
+    this.ttlMs = settings.nameCacheTtlMs;
   }
 
   /** Names of the given ids, per type: `names.get(type)!.get(id)`. */

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { Env } from '../../config/configuration';
+import { Injectable } from '@nestjs/common';
+import { InjectSettings, MetricsSettings } from '../../config/settings';
+import { uuidv7 } from '../../common/ids';
 import { METRICS_DB } from '../../database/roles';
-import { newRowId, RowWriter } from '../../writer/row-writer';
+import { RowWriter } from '../../writer/row-writer';
 import { EntityType, METRIC_TABLES } from '../metric-tables';
 import { EntityNameCache } from './entity-name.cache';
 import { Execution } from './execution-batch';
@@ -15,9 +15,9 @@ export class MetricsIngestService {
   constructor(
     private readonly writer: RowWriter,
     private readonly names: EntityNameCache,
-    @Inject(ConfigService) config: ConfigService<Env, true>,
+    @InjectSettings('metrics') settings: MetricsSettings,
   ) {
-    this.maxBatch = config.get('METRICS_INGEST_MAX_BATCH', { infer: true });
+    this.maxBatch = settings.ingestMaxBatch;
   }
 
   /** Whether a batch of the largest size would fit in every raw table's buffer right now. */
@@ -42,7 +42,7 @@ export class MetricsIngestService {
     for (const item of items) {
       const t = METRIC_TABLES[item.entityType];
       const row: Record<string, unknown> = {
-        id: newRowId(),
+        id: uuidv7(),
         [t.idColumn]: item.entityId,
         [t.nameColumn]: names.get(item.entityType)!.get(item.entityId)!,
         timestamp: item.timestamp,

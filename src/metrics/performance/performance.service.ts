@@ -1,16 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRoleDataSources, RoleDataSources } from '../../database/role-data-sources';
+import { poolOf } from '../../database/pool';
+import { InjectSettings, MetricsSettings } from '../../config/settings';
+import { uuidv7 } from '../../common/ids';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname, totalmem, cpus } from 'node:os';
 import { monitorEventLoopDelay, IntervalHistogram } from 'node:perf_hooks';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { Env } from '../../config/configuration';
-import { CORE_DB, LOGS_DB, METRICS_DB, OBSERVABILITY_DB, Role } from '../../database/roles';
-import { newRowId, RowWriter } from '../../writer/row-writer';
-import { DAY_MS, floorTo, HOUR_MS } from '../time-range';
+import { METRICS_DB } from '../../database/roles';
+import { RowWriter } from '../../writer/row-writer';
+import { DAY_MS, HOUR_MS } from '../../common/time';
+import { floorTo } from '../time-range';
 import { OperationWindow, percentile, RateTracker } from './window-stats';
 
 export const SNAPSHOT_JOB = 'performance-snapshot';
@@ -42,25 +41,14 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
   private lastCpu = process.cpuUsage();
   private lastCpuAt = performance.now();
-  private readonly dataSources: Array<[Role, DataSource]>;
 
   constructor(
     private readonly writer: RowWriter,
     private readonly scheduler: SchedulerRegistry,
-    @InjectDataSource(CORE_DB) core: DataSource,
-    @InjectDataSource(METRICS_DB) private readonly metrics: DataSource,
-    @InjectDataSource(LOGS_DB) logs: DataSource,
-    @InjectDataSource(OBSERVABILITY_DB) observability: DataSource,
-    @Inject(ConfigService) config: ConfigService<Env, true>,
+    @InjectRoleDataSources() private readonly dataSources: RoleDataSources,
+    @InjectSettings('metrics') settings: MetricsSettings,
   ) {
-    this.enabled = config.get('PERFORMANCE_ENABLED', { infer: true });
-    this.windowMs = config.get('PERFORMANCE_SNAPSHOT_SECONDS', { infer: true }) * 1000;
-    this.dataSources = [
-      [CORE_DB, core],
-      [METRICS_DB, metrics],
-      [LOGS_DB, logs],
-      [OBSERVABILITY_DB, observability],
-    ];
+    ({ enabled: this.enabled, snapshotMs: this.windowMs } = settings.performance);
   }
 
   onApplicationBootstrap(): void {
@@ -103,7 +91,7 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
     const row = (operation: string, w: OperationWindow, extra: Record<string, unknown>) => {
       const sorted = [...w.samples].sort((a, b) => a - b);
       return {
-        id: newRowId(),
+        id: uuidv7(),
         timestamp: now,
         operation_type: operation.slice(0, 100),
         component: 'http',
@@ -127,7 +115,7 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
     try {
       if (rows.length) this.writer.enqueue(METRICS_DB, 'performance_metrics', rows);
       this.writer.enqueue(METRICS_DB, 'performance_snapshots', [
-        { id: newRowId(), timestamp: now, host: this.host, worker_id: this.workerId, metrics_json: this.snapshot() },
+        { id: uuidv7(), timestamp: now, host: this.host, worker_id: this.workerId, metrics_json: this.snapshot() },
       ]);
     } catch (error) {
       this.logger.warn(`self-measurement rows dropped: ${(error as Error).message}`);
@@ -143,8 +131,8 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
     this.lastCpuAt = performance.now();
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     const pools = Object.fromEntries(
-      this.dataSources.map(([role, ds]) => {
-        const pool = ds.isInitialized ? ((ds.driver as PostgresDriver).master as Pool | undefined) : undefined;
+      Object.entries(this.dataSources).map(([role, ds]) => {
+        const pool = poolOf(ds);
         return [role, pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null];
       }),
     );
@@ -196,7 +184,7 @@ export class PerformanceService implements OnApplicationBootstrap, OnApplication
     }
     let upserted = 0;
     for (const [type, start, end] of periods) {
-      const result = await this.metrics.query(
+      const result = await this.dataSources[METRICS_DB].query(
         `WITH w AS (
            SELECT sum(request_count) AS total,
                   sum((metric_metadata #>> '{status,2xx}')::bigint) AS ok,

@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectSettings, MetricsSettings } from '../../config/settings';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Env } from '../../config/configuration';
 import { METRICS_DB } from '../../database/roles';
 import { METRIC_TABLES } from '../metric-tables';
-import { floorTo, HOUR_MS } from '../time-range';
+import { HOUR_MS } from '../../common/time';
+import { floorTo } from '../time-range';
 import { rollupSql } from './rollup-sql';
 
 /** Advisory lock key of the rollup job ("fourroll" in ASCII): one replica at a time. */
@@ -40,11 +40,9 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @InjectDataSource(METRICS_DB) private readonly metrics: DataSource,
     private readonly scheduler: SchedulerRegistry,
-    @Inject(ConfigService) config: ConfigService<Env, true>,
+    @InjectSettings('metrics') settings: MetricsSettings,
   ) {
-    this.enabled = config.get('METRICS_ROLLUP_ENABLED', { infer: true });
-    this.intervalMs = config.get('METRICS_ROLLUP_INTERVAL_SECONDS', { infer: true }) * 1000;
-    this.lateHours = config.get('METRICS_ROLLUP_LATE_DATA_HOURS', { infer: true });
+    ({ enabled: this.enabled, intervalMs: this.intervalMs, lateDataHours: this.lateHours } = settings.rollup);
   }
 
   onApplicationBootstrap(): void {

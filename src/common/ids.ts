@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 
 /**
+ * The one id generator: every id fourfold assigns (rows at ingest, entities, tokens) is a
  * UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits, so ids sort by
  * creation time (index locality for the raw tables' primary keys). Within one millisecond
  * a 12-bit counter in `rand_a` keeps the ids of this process increasing. Random bytes come

@@ -1,5 +1,5 @@
 import { validate, version } from 'uuid';
-import { uuidv7 } from './row-id';
+import { uuidv7 } from './ids';
 
 describe('uuidv7', () => {
   it('is a valid version 7 UUID with the RFC 9562 variant', () => {

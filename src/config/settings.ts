@@ -1,0 +1,161 @@
+import { Inject } from '@nestjs/common';
+import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
+import { resolve } from 'node:path';
+import { Env, PARTITION_PERIODS } from './configuration';
+
+/**
+ * Typed settings, one object per area, built once from the validated environment
+ * (parseEnv), registered as @nestjs/config namespaces and injected where they are used: `@InjectSettings('writer') settings: WriterSettings`.
+ * Nothing reads an environment key at the point of use.
+ */
+
+export type PartitionPeriod = (typeof PARTITION_PERIODS)[number];
+
+/** Partitioned tables that share a period and a retention. */
+export const PARTITION_GROUPS = ['metrics', 'logs', 'audit'] as const;
+export type PartitionGroup = (typeof PARTITION_GROUPS)[number];
+
+export interface DatabaseSettings {
+  poolSize: number;
+  connectTimeoutMs: number;
+  /** Apply pending migrations at start. */
+  migrationsRun: boolean;
+  /** LOGS_DB_DURABLE: logs writes commit with synchronous_commit on. */
+  logsDurable: boolean;
+  embedded: { port: number; dataDir: string };
+}
+
+export interface HttpSettings {
+  port: number;
+  maxBodyBytes: number;
+}
+
+export interface HealthSettings {
+  /** A probe or status query that takes longer is reported as failed. */
+  checkTimeoutMs: number;
+}
+
+export interface AuthSettings {
+  adminEmail: string;
+  /** Secret: never logged. */
+  adminToken: string | undefined;
+  statusPublic: boolean;
+  failureThreshold: number;
+  failureWindowSeconds: number;
+  blockSeconds: number;
+}
+
+export interface LoggingSettings {
+  level: Env['LOG_LEVEL'];
+  /** Records at or above this level are also stored in structured_log_entries. */
+  dbLevel: Env['LOG_DB_LEVEL'];
+}
+
+export interface WriterSettings {
+  batchRows: number;
+  flushMs: number;
+  maxQueueRows: number;
+  concurrency: number;
+  probeMs: number;
+  /** A COPY transaction (or probe) that takes longer is abandoned: its connection is cut and the batch spooled. */
+  timeoutMs: number;
+  /** Absolute. */
+  spoolDir: string;
+  spoolMaxBytes: number;
+}
+
+export interface MetricsSettings {
+  ingestMaxBatch: number;
+  nameCacheTtlMs: number;
+  rollup: { enabled: boolean; intervalMs: number; lateDataHours: number };
+  performance: { enabled: boolean; snapshotMs: number };
+}
+
+export interface GroupPolicy {
+  period: PartitionPeriod;
+  retentionDays: number;
+}
+
+export interface PartitionSettings {
+  enabled: boolean;
+  intervalSeconds: number;
+  /** Periods kept ready after the current one. */
+  premake: number;
+  /** How long a maintenance statement waits for a lock before it gives way to traffic. */
+  lockTimeoutMs: number;
+  groups: Record<PartitionGroup, GroupPolicy>;
+}
+
+export interface Settings {
+  database: DatabaseSettings;
+  http: HttpSettings;
+  health: HealthSettings;
+  auth: AuthSettings;
+  logging: LoggingSettings;
+  writer: WriterSettings;
+  metrics: MetricsSettings;
+  partitions: PartitionSettings;
+}
+
+export type SettingsArea = keyof Settings;
+
+export function settingsFromEnv(env: Env): Settings {
+  return {
+    database: {
+      poolSize: env.DB_POOL_SIZE,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      migrationsRun: env.MIGRATIONS_RUN,
+      logsDurable: env.LOGS_DB_DURABLE,
+      embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
+    },
+    http: { port: env.PORT, maxBodyBytes: env.HTTP_MAX_BODY_BYTES },
+    health: { checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
+    auth: {
+      adminEmail: env.ADMIN_EMAIL,
+      adminToken: env.ADMIN_TOKEN,
+      statusPublic: env.STATUS_PUBLIC,
+      failureThreshold: env.AUTH_FAILURE_THRESHOLD,
+      failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+      blockSeconds: env.AUTH_BLOCK_SECONDS,
+    },
+    logging: { level: env.LOG_LEVEL, dbLevel: env.LOG_DB_LEVEL },
+    writer: {
+      batchRows: env.WRITER_BATCH_ROWS,
+      flushMs: env.WRITER_FLUSH_MS,
+      maxQueueRows: env.WRITER_MAX_QUEUE_ROWS,
+      concurrency: env.WRITER_CONCURRENCY,
+      probeMs: env.WRITER_PROBE_MS,
+      timeoutMs: env.WRITER_TIMEOUT_MS,
+      spoolDir: resolve(env.SPOOL_DIR),
+      spoolMaxBytes: env.SPOOL_MAX_MB * 1024 * 1024,
+    },
+    metrics: {
+      ingestMaxBatch: env.METRICS_INGEST_MAX_BATCH,
+      nameCacheTtlMs: env.METRICS_NAME_CACHE_TTL_MS,
+      rollup: {
+        enabled: env.METRICS_ROLLUP_ENABLED,
+        intervalMs: env.METRICS_ROLLUP_INTERVAL_SECONDS * 1000,
+        lateDataHours: env.METRICS_ROLLUP_LATE_DATA_HOURS,
+      },
+      performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
+    },
+    partitions: {
+      enabled: env.PARTITION_MAINTENANCE_ENABLED,
+      intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,
+      premake: env.PARTITION_PREMAKE,
+      lockTimeoutMs: env.PARTITION_LOCK_TIMEOUT_MS,
+      groups: {
+        metrics: { period: env.METRICS_PARTITION_PERIOD, retentionDays: env.METRICS_RETENTION_DAYS },
+        logs: { period: env.LOGS_PARTITION_PERIOD, retentionDays: env.LOGS_RETENTION_DAYS },
+        audit: { period: env.AUDIT_PARTITION_PERIOD, retentionDays: env.AUDIT_RETENTION_DAYS },
+      },
+    },
+  };
+}
+
+/** One @nestjs/config namespace per area, for ConfigModule.forRoot({ load }). */
+export const settingsNamespaces = (settings: Settings): ConfigFactory[] =>
+  (Object.keys(settings) as SettingsArea[]).map((area) => registerAs(area, () => settings[area]));
+
+/** Injects one area's settings object (the @nestjs/config namespace of that name). */
+export const InjectSettings = (area: SettingsArea): ParameterDecorator => Inject(getConfigToken(area));

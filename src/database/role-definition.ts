@@ -1,0 +1,72 @@
+import { Inject } from '@nestjs/common';
+import { MigrationInterface } from 'typeorm';
+import { DatabaseSettings, PartitionGroup } from '../config/settings';
+import { RoleDurability, SynchronousCommit } from './durability';
+import { Role, ROLES } from './roles';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM takes entity classes as Function
+export type EntityClass = Function;
+export type MigrationClass = new () => MigrationInterface;
+
+/** A table declared `PARTITION BY RANGE (<timeColumn>)` with a DEFAULT partition `<table>_default`. */
+export interface PartitionedTable {
+  table: string;
+  role: Role;
+  /** Which period and retention apply (PartitionSettings.groups). */
+  group: PartitionGroup;
+  /** The RANGE partition key. */
+  timeColumn: string;
+  /**
+   * A foreign key into this table from another table of the same role. Retention clears it
+   * for the rows it drops (detaching a referenced partition runs no ON DELETE action, it just
+   * fails), and moving rows out of the DEFAULT partition keeps it. Key and id are uuid.
+   */
+  referencedBy?: { table: string; key: string; columns: [id: string, timestamp: string] };
+}
+
+export const defaultPartitionOf = (t: PartitionedTable): string => `${t.table}_default`;
+
+/**
+ * What a role brings: declared in the role's own folder (`<role>/<role>.role.ts`) and handed
+ * down to the database layer through the registry (src/role-registry.ts), so that
+ * database/ knows roles without importing their code.
+ */
+export interface RoleDefinition {
+  role: Role;
+  /** TypeORM entities of the role's tables. */
+  entities: EntityClass[];
+  /** The role's migrations, applied to whichever database hosts the role. */
+  migrations: MigrationClass[];
+  /** Tables kept by partition maintenance. */
+  partitionedTables: PartitionedTable[];
+  /** synchronous_commit for the role's writes. */
+  synchronousCommit(settings: DatabaseSettings): SynchronousCommit;
+}
+
+export type RoleRegistry = Readonly<Record<Role, RoleDefinition>>;
+
+export const partitionedTablesOf = (registry: RoleRegistry): PartitionedTable[] =>
+  Object.values(registry).flatMap((definition) => definition.partitionedTables);
+
+/** Each role's write durability under these settings (ROLE_DURABILITY). */
+export const durabilityOf = (registry: RoleRegistry, settings: DatabaseSettings): RoleDurability =>
+  Object.fromEntries(ROLES.map((role) => [role, registry[role].synchronousCommit(settings)])) as Record<Role, SynchronousCommit>;
+
+/** Injection token of the RoleRegistry (provided by DatabaseModule). */
+export const ROLE_REGISTRY = Symbol('ROLE_REGISTRY');
+
+export const InjectRoleRegistry = (): ParameterDecorator => Inject(ROLE_REGISTRY);
+
+/** A partitioned table of `role` in the group of the same name, keyed by "timestamp". */
+export const partitionedTable = (
+  table: string,
+  role: Role,
+  group: PartitionGroup,
+  extra: Partial<PartitionedTable> = {},
+): PartitionedTable => ({
+  table,
+  role,
+  group,
+  timeColumn: 'timestamp',
+  ...extra,
+});
