@@ -46,18 +46,18 @@ export class ServerAssociationsController {
     @Param('id', uuidParam('id')) serverId: string,
     @Param('kind') kind: string,
     @Param('memberId', uuidParam('memberId')) memberId: string,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
   ): Promise<void> {
-    const { table, column, server } = await this.check(kind, serverId, memberId, p, meta);
+    const { table, column, server } = await this.check(kind, serverId, memberId, principal, meta);
     const rows: unknown[] = await this.db.query(
       `INSERT INTO "${table}" (server_id, "${column}") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING server_id`,
       [serverId, memberId],
     );
     if (rows.length === 0) return; // already associated: nothing changed, nothing to audit
-    this.registry.decision(p, meta, SERVERS, serverId, server.teamId, true);
+    this.registry.decision(principal, meta, SERVERS, serverId, server.teamId, true);
     await this.audit.record(
-      { principal: p, meta },
+      { principal, meta },
       {
         action: 'associate',
         resourceType: 'server',
@@ -79,19 +79,19 @@ export class ServerAssociationsController {
     @Param('id', uuidParam('id')) serverId: string,
     @Param('kind') kind: string,
     @Param('memberId', uuidParam('memberId')) memberId: string,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
   ): Promise<void> {
-    const { table, column, server } = await this.check(kind, serverId, memberId, p, meta);
+    const { table, column, server } = await this.check(kind, serverId, memberId, principal, meta);
     // TypeORM answers a DELETE with [rows, affected].
     const [rows] = (await this.db.query(`DELETE FROM "${table}" WHERE server_id = $1 AND "${column}" = $2 RETURNING server_id`, [
       serverId,
       memberId,
     ])) as [unknown[], number];
     if (rows.length === 0) throw new NotFoundException(`server ${serverId} has no ${column} ${memberId}`);
-    this.registry.decision(p, meta, SERVERS, serverId, server.teamId, true);
+    this.registry.decision(principal, meta, SERVERS, serverId, server.teamId, true);
     await this.audit.record(
-      { principal: p, meta },
+      { principal, meta },
       {
         action: 'dissociate',
         resourceType: 'server',
@@ -103,13 +103,13 @@ export class ServerAssociationsController {
     );
   }
 
-  private async check(kind: string, serverId: string, memberId: string, p: Principal, meta: RequestMeta) {
+  private async check(kind: string, serverId: string, memberId: string, principal: Principal, meta: RequestMeta) {
     if (!(kind in ASSOCIATIONS)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
     const { table, column } = ASSOCIATIONS[kind as Kind];
-    const server = await this.registry.findVisible(SERVERS, p, meta, serverId, PERMISSIONS.registryWrite);
-    if (!canChange(p, server))
-      this.registry.deny(p, meta, SERVERS, serverId, server.teamId, 'you may change only servers you own or of your teams');
-    await this.registry.findVisible(resourceByPath(kind), p, meta, memberId, PERMISSIONS.registryRead);
+    const server = await this.registry.findVisible(SERVERS, principal, meta, serverId, PERMISSIONS.registryWrite);
+    if (!canChange(principal, server))
+      this.registry.deny(principal, meta, SERVERS, serverId, server.teamId, 'you may change only servers you own or of your teams');
+    await this.registry.findVisible(resourceByPath(kind), principal, meta, memberId, PERMISSIONS.registryRead);
     return { table, column, server };
   }
 }
