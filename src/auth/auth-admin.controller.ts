@@ -26,14 +26,14 @@ import { Principal, RequestMeta } from './principal';
 import { parseDuration } from './token';
 import { tokenIssuedEntries, tokenRevokedEntry } from './token-audit';
 import { UnknownRoleError } from './token-store';
-import { TokenService } from './token.service';
+import { TokenStore } from './token-store';
 
 /** Tokens, role grants and teams: admin operations, each audited. */
 @ApiTags('auth')
 @Controller('api/v1')
 export class AuthAdminController {
   constructor(
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly audit: AuditService,
     @InjectDataSource(CORE_DB) private readonly db: DataSource,
   ) {}
