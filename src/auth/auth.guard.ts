@@ -18,10 +18,10 @@ import { AuthEventsService } from './auth-events.service';
 import { AuthFailureTracker } from './auth-failure-tracker';
 import { PERMISSION_KEY } from './decorators';
 import { hasPermission } from './permissions';
-import { AuthedRequest, HttpResponse, Principal, requestMeta, RequestMeta } from './principal';
+import { HttpRequest, HttpResponse, Principal, requestMeta, RequestMeta } from './principal';
 import { routePolicy } from './route-policy';
 import { bearerToken } from './token';
-import { TokenService } from './token.service';
+import { TokenStore } from './token-store';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -41,7 +41,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly authEvents: AuthEventsService,
     private readonly permissionAudit: PermissionAuditService,
     private readonly security: SecurityEventsService,
@@ -56,7 +56,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const req = context.switchToHttp().getRequest<HttpRequest>();
     const res = context.switchToHttp().getResponse<HttpResponse>();
     const declared = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, [context.getHandler(), context.getClass()]);
     const policy = routePolicy(req.path, req.method, declared, this.statusPublic);
@@ -101,7 +101,7 @@ export class AuthGuard implements CanActivate {
   }
 
   /** One token_usage_logs row per authenticated request, written when the response is finished. */
-  private trackUsage(req: AuthedRequest, res: HttpResponse, principal: Principal, meta: RequestMeta): void {
+  private trackUsage(req: HttpRequest, res: HttpResponse, principal: Principal, meta: RequestMeta): void {
     const started = performance.now();
     const timestamp = new Date();
     res.once('finish', () => {
