@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { loadEnvOrExit, withDatabase } from '../bootstrap';
@@ -10,18 +10,9 @@ import { PartitionMaintainer } from '../partitioning/partition-maintainer';
 import { settingsFromEnv } from '../config/settings';
 import { readTableStatuses, TableStatus } from '../partitioning/partition-status';
 import { PARTITIONED_TABLES } from '../role-registry';
+import { stderrLogger } from './stderr-logger';
 
 const USAGE = 'usage: npm run partitions -- status [--json] | run';
-
-/** Logs go to stderr: stdout carries the result (JSON with --json). */
-const stderrLogger: LoggerService = Object.fromEntries(
-  ['log', 'warn', 'error', 'debug', 'verbose', 'fatal'].map((level) => [
-    level,
-    (message: unknown, context?: unknown) => {
-      process.stderr.write(`${level.toUpperCase()} ${typeof context === 'string' ? `[${context}] ` : ''}${String(message)}\n`);
-    },
-  ]),
-) as unknown as LoggerService;
 
 function printStatus(tables: Record<string, TableStatus>): void {
   const header = ['table', 'role', 'period', 'retention', 'partitions', 'oldest', 'newest', 'premade until', 'default rows'];
