@@ -73,7 +73,7 @@ async function move(args: MoveArgs, progress: MoveProgress, terminal: boolean): 
       progress,
     });
     try {
-      await mover.copy();
+      if (!args.verifyOnly) await mover.copy();
       if (args.dropSource) {
         const result = await mover.dropSource();
         if ('mismatches' in result) {

@@ -13,15 +13,18 @@ export interface MoveArgs {
   /** Default: where the role lives per the current configuration. */
   from: Endpoint | null;
   verify: boolean;
+  /** Compare only: copy nothing. */
+  verifyOnly: boolean;
   dropSource: boolean;
   progress: ProgressMode;
 }
 
 export const MOVE_USAGE = `usage: npm run db:move -- --role ${OPTIONAL_ROLES.join('|')} --to <url|core|env:VAR> [--from <url|core|env:VAR>]
-                       [--verify] [--drop-source] [--progress auto|bar|json]
+                       [--verify | --verify-only] [--drop-source] [--progress auto|bar|json]
   --to           the database that receives the role's rows (migrated first); core: the core database
   --from         where the rows are now (default: where the current configuration puts the role)
   --verify       after copying, compare every partition on both sides (counts and checksums)
+  --verify-only  compare without copying anything
   --drop-source  after a successful verify, drop the role's tables from the source (implies --verify)
   A URL may be given as env:VAR, read from the environment variable VAR (keeps passwords out of ps).`;
 
@@ -56,6 +59,7 @@ export function parseMoveArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
         to: { type: 'string' },
         from: { type: 'string' },
         verify: { type: 'boolean', default: false },
+        'verify-only': { type: 'boolean', default: false },
         'drop-source': { type: 'boolean', default: false },
         progress: { type: 'string', default: 'auto' },
       },
@@ -81,11 +85,14 @@ export function parseMoveArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const progress = values.progress as string;
   if (!['auto', 'bar', 'json'].includes(progress)) return { error: '--progress must be auto, bar or json' };
   const dropSource = values['drop-source'] === true;
+  const verifyOnly = values['verify-only'] === true;
+  if (verifyOnly && dropSource) return { error: '--verify-only copies and drops nothing: it cannot go with --drop-source' };
   return {
     role: role as OptionalRole,
     to,
     from,
-    verify: values.verify === true || dropSource,
+    verify: values.verify === true || dropSource || verifyOnly,
+    verifyOnly,
     dropSource,
     progress: progress as ProgressMode,
   };

@@ -4,7 +4,7 @@ import { describeUrl, PhysicalDatabase, addressOf } from '../database/database-t
 import { migrateDatabase } from '../database/migration-runner';
 import { RoleRegistry } from '../database/role-definition';
 import { OptionalRole } from '../database/roles';
-import { listUnits, MoveUnit, Partitioning, readShapes, roleTableNames, TableShape } from './move-catalog';
+import { existingTables, listUnits, MoveUnit, Partitioning, readShapes, roleTableNames, TableShape } from './move-catalog';
 import { MoveRefused, preflight } from './move-preflight';
 import { MoveProgress, TablePlan } from './move-progress';
 import { MoveSession, openSession } from './move-session';
@@ -115,6 +115,9 @@ export class RoleMover {
    * on either side). `locked`: the caller holds the source in a transaction already.
    */
   async verify(options: { locked?: boolean } = {}): Promise<VerifyRow[]> {
+    const targetTables = await existingTables(this.target, this.tables);
+    const missing = this.tables.filter((t) => !targetTables.includes(t));
+    if (missing.length) throw new MoveRefused(`the target ${this.labels.target} has no ${missing.join(', ')}: nothing to compare with`);
     if (!options.locked) await this.source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     try {
       const comparer = new UnitComparer(this.source, this.target);
