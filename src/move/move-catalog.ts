@@ -114,7 +114,7 @@ export function orderByReferences(shapes: TableShape[]): TableShape[] {
     if (done.has(shape.table)) return;
     if (visiting.has(shape.table)) throw new Error(`foreign keys form a cycle through ${shape.table}`);
     visiting.add(shape.table);
-    for (const ref of shape.references) if (byName.has(ref)) visit(byName.get(ref)!);
+    for (const ref of shape.references) if (ref !== shape.table && byName.has(ref)) visit(byName.get(ref)!);
     visiting.delete(shape.table);
     done.add(shape.table);
     ordered.push(shape);
