@@ -98,8 +98,12 @@ export class RoleMover {
         progress.note(`migrated ${this.labels.target} for ${role}: ${applied.applied.join(', ') || 'up to date'}`);
       }
       progress.start({ role, source: this.labels.source, target: this.labels.target, tables: this.tablePlans(units) });
+      const copier = new UnitCopier(this.source, this.target, {
+        lockTimeoutMs: this.options.lockTimeoutMs,
+        onRows: (unit, n) => progress.rows(unit.shape.table, n),
+      });
       let rows = 0;
-      for (const step of steps) rows += await this.run(step);
+      for (const step of steps) rows += await this.run(step, copier);
       await this.source.query('COMMIT');
       const durationMs = Date.now() - started;
       progress.finish({ rows, durationMs });
@@ -182,11 +186,10 @@ export class RoleMover {
     return { unit, action: 'skip', rows: comparison.source.rows };
   }
 
-  private async run(step: Step): Promise<number> {
-    const { progress, lockTimeoutMs } = this.options;
+  private async run(step: Step, copier: UnitCopier): Promise<number> {
+    const { progress } = this.options;
     const started = Date.now();
     const base = { table: step.unit.shape.table, unit: unitLabel(step.unit), estimatedRows: step.unit.estimatedRows };
-    const copier = new UnitCopier(this.source, this.target, { lockTimeoutMs, onRows: (unit, n) => progress.rows(unit.shape.table, n) });
     if (step.action === 'skip') {
       progress.unit({ ...base, action: 'skipped', rows: step.rows, durationMs: 0 });
       return 0;

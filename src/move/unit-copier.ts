@@ -12,7 +12,7 @@ export interface CopierOptions {
 }
 
 /** How a whole unit reached the target. */
-export type CopyRoute = 'new partition' | 'partition' | 'parent' | 'table';
+export type CopyRoute = 'new partition' | 'partition' | 'parent' | 'table' | 'empty';
 
 /** The target's default partition held rows of the range: the unit goes through the row-by-row path instead. */
 export class RangeBusy extends Error {}
@@ -20,14 +20,29 @@ export class RangeBusy extends Error {}
 const sameRange = (a: TimeRange, b: TimeRange) => a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
 const overlaps = (a: TimeRange, b: TimeRange) => a.from.getTime() < b.to.getTime() && b.from.getTime() < a.to.getTime();
 
-/** The parent's indexes (constraint indexes excepted) as statements for another table. */
-async function indexStatements(target: MoveSession, parent: string, table: string): Promise<string[]> {
+/** How to index a new partition like its parent: the primary key's columns, and the other indexes' definitions. */
+interface IndexPlan {
+  primaryKey: string[] | null;
+  /** CREATE INDEX statements with `%TABLE%` for the partition's name. */
+  indexes: string[];
+}
+
+async function indexPlan(target: MoveSession, parent: string): Promise<IndexPlan> {
+  const [pk] = await target.query(
+    `SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+                    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) AS columns
+       FROM pg_constraint c WHERE c.conrelid = to_regclass($1) AND c.contype = 'p'`,
+    [ident(parent)],
+  );
   const rows: Array<{ def: string }> = await target.query(
     `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
       WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
     [ident(parent)],
   );
-  return rows.map((r) => r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ /, `CREATE $1INDEX ON ${ident(table)} `));
+  return {
+    primaryKey: pk?.columns ?? null,
+    indexes: rows.map((r) => r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ /, 'CREATE $1INDEX ON %TABLE% ')),
+  };
 }
 
 /**
@@ -35,6 +50,8 @@ async function indexStatements(target: MoveSession, parent: string, table: strin
  * wholly there or not at all, which is what lets a second run carry on where the first stopped.
  */
 export class UnitCopier {
+  private readonly indexPlans = new Map<string, IndexPlan>();
+
   constructor(
     private readonly source: MoveSession,
     private readonly target: MoveSession,
@@ -43,6 +60,9 @@ export class UnitCopier {
 
   /** Copies every row of a unit whose range the target does not hold any row of. */
   async copyWhole(unit: MoveUnit): Promise<{ rows: number; route: CopyRoute }> {
+    // An empty partition is not made on the target: its maintenance makes what it needs.
+    const [source] = await this.source.query(`SELECT EXISTS (SELECT 1 FROM ONLY ${ident(unit.relation)}) AS any`);
+    if (!source.any) return { rows: 0, route: 'empty' };
     if (unit.kind === 'table') {
       const rows = await this.inTransaction(() =>
         this.stream(unit, copyOutSql(unit), `COPY ${ident(unit.relation)} (${columnList(unit.shape.columns)}) FROM STDIN`),
@@ -81,14 +101,10 @@ export class UnitCopier {
       `CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE, CONSTRAINT ${check} CHECK (${bounds}))`,
     );
     const rows = await this.stream(unit, copyOutSql(unit), `COPY ${table} (${columnList(unit.shape.columns)}) FROM STDIN WITH (FREEZE)`);
-    const [pk] = await this.target.query(
-      `SELECT array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
-                      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) AS columns
-         FROM pg_constraint c WHERE c.conrelid = to_regclass($1) AND c.contype = 'p'`,
-      [parent],
-    );
-    if (pk) await this.target.query(`ALTER TABLE ${table} ADD PRIMARY KEY (${columnList(pk.columns)})`);
-    for (const statement of await indexStatements(this.target, spec.table, unit.relation)) await this.target.query(statement);
+    let plan = this.indexPlans.get(spec.table);
+    if (!plan) this.indexPlans.set(spec.table, (plan = await indexPlan(this.target, spec.table)));
+    if (plan.primaryKey) await this.target.query(`ALTER TABLE ${table} ADD PRIMARY KEY (${columnList(plan.primaryKey)})`);
+    for (const statement of plan.indexes) await this.target.query(statement.replace('%TABLE%', table));
     // As partition maintenance does: hold the parent's writers for the attach, and never attach
     // over rows the live service has put in the DEFAULT partition meanwhile.
     await this.target.query(`LOCK TABLE ONLY ${parent} IN SHARE MODE`);
