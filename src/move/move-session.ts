@@ -27,7 +27,14 @@ export interface MoveSession extends Queryable {
 }
 
 export async function openSession(url: string, connectTimeoutMs: number): Promise<MoveSession> {
-  const client = new Client({ connectionString: url, application_name: MOVE_APPLICATION_NAME, connectionTimeoutMillis: connectTimeoutMs });
+  const client = new Client({
+    connectionString: url,
+    application_name: MOVE_APPLICATION_NAME,
+    connectionTimeoutMillis: connectTimeoutMs,
+    // A network path that goes dark (no reset) ends the run with an error instead of hanging it.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An error on an idle client (the server went away) surfaces on the next query instead of crashing.
   client.on('error', () => undefined);
   await client.connect();

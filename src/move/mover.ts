@@ -4,7 +4,7 @@ import { describeUrl, PhysicalDatabase, addressOf } from '../database/database-t
 import { migrateDatabase } from '../database/migration-runner';
 import { RoleRegistry } from '../database/role-definition';
 import { OptionalRole } from '../database/roles';
-import { existingTables, listUnits, MoveUnit, Partitioning, readShapes, roleTableNames, TableShape } from './move-catalog';
+import { existingTables, fingerprint, listUnits, MoveUnit, Partitioning, readShapes, roleTableNames, TableShape } from './move-catalog';
 import { MoveRefused, preflight } from './move-preflight';
 import { MoveProgress, TablePlan } from './move-progress';
 import { MoveSession, openSession } from './move-session';
@@ -119,6 +119,11 @@ export class RoleMover {
    * on either side). `locked`: the caller holds the source in a transaction already.
    */
   async verify(options: { locked?: boolean } = {}): Promise<VerifyRow[]> {
+    if (!options.locked && (await fingerprint(this.source)) === (await fingerprint(this.target))) {
+      throw new MoveRefused(
+        `source and target are the same database (${this.labels.source} and ${this.labels.target}): nothing to compare`,
+      );
+    }
     const targetTables = await existingTables(this.target, this.tables);
     const missing = this.tables.filter((t) => !targetTables.includes(t));
     if (missing.length) throw new MoveRefused(`the target ${this.labels.target} has no ${missing.join(', ')}: nothing to compare with`);
