@@ -36,6 +36,9 @@ export interface Comparison {
   fetchKeys: string | null;
 }
 
+/** Temporary table names: unique in the process, so comparers never collide on a session. */
+let tempTables = 0;
+
 const toChecksum = (row: { n: string; sum: string }): Checksum => ({ rows: Number(row.n), sum: row.sum });
 
 /**
@@ -45,8 +48,6 @@ const toChecksum = (row: { n: string; sum: string }): Checksum => ({ rows: Numbe
  * compared there. Temporary tables only: a comparison writes nothing.
  */
 export class UnitComparer {
-  private seq = 0;
-
   constructor(
     private readonly source: MoveSession,
     private readonly target: MoveSession,
@@ -93,7 +94,8 @@ export class UnitComparer {
   }
 
   private async classify(unit: MoveUnit, options: { keepFetchKeys: boolean }): Promise<{ rows: Classification; fetchKeys: string | null }> {
-    const keys = `ff_keys_${++this.seq}`;
+    const seq = ++tempTables;
+    const keys = `ff_keys_${seq}`;
     await this.target.query(`CREATE TEMP TABLE ${ident(keys)} (${keyTableColumns(unit.shape, true)})`);
     try {
       await pipeCopy(this.source, keysOutSql(unit), this.target, `COPY ${ident(keys)} FROM STDIN`);
@@ -109,7 +111,7 @@ export class UnitComparer {
       };
       let fetchKeys: string | null = null;
       if (options.keepFetchKeys && rows.missing + rows.stale > 0) {
-        fetchKeys = `ff_fetch_${this.seq}`;
+        fetchKeys = `ff_fetch_${seq}`;
         await this.target.query(fetchKeysSql(unit, keys, fetchKeys));
       }
       return { rows, fetchKeys };
