@@ -11,6 +11,7 @@ const ALLOWED: Record<string, string[]> = {
   database: ['common', 'config'],
   writer: ['common', 'config', 'database'],
   partitioning: ['common', 'config', 'database'],
+  move: ['common', 'config', 'database', 'partitioning'],
 };
 
 const SRC = resolve(__dirname);
