@@ -29,6 +29,7 @@ export function settings(overrides: Partial<PartitionSettings> = {}): PartitionS
       metrics: { period: 'day', retentionDays: 5 },
       logs: { period: 'month', retentionDays: 40 },
       audit: { period: 'week', retentionDays: 20 },
+      observability: { period: 'day', retentionDays: 3 },
     },
     ...overrides,
   };
