@@ -15,6 +15,7 @@ import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
 import { RegistryModule } from './registry/registry.module';
 import { WriterModule } from './writer/writer.module';
@@ -42,6 +43,7 @@ export class AppModule {
         }),
         MetricsModule,
         LogsModule,
+        ObservabilityModule,
         PartitioningModule,
         HealthModule,
         AuthModule,
