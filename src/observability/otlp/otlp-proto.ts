@@ -67,9 +67,21 @@ const v1 = (root as any).opentelemetry.proto.collector.trace.v1;
 const RequestType = v1.ExportTraceServiceRequest as MessageType<PbExportTraceServiceRequest>;
 const ResponseType = v1.ExportTraceServiceResponse as MessageType<unknown>;
 
+/** Decodes an ExportTraceServiceResponse (tests). */
+export function decodeTraceResponse(body: Uint8Array): {
+  partialSuccess?: { rejectedSpans?: Int64 | null; errorMessage?: string | null } | null;
+} {
+  return ResponseType.decode(body) as never;
+}
+
 /** Decodes an ExportTraceServiceRequest; throws protobufjs's error when the bytes are not one. */
 export function decodeTraceRequest(body: Uint8Array): PbExportTraceServiceRequest {
   return RequestType.decode(body);
+}
+
+/** Encodes an ExportTraceServiceRequest (benchmarks and tests build protobuf bodies with it). */
+export function encodeTraceRequest(message: PbExportTraceServiceRequest): Buffer {
+  return Buffer.from(RequestType.encode(message).finish());
 }
 
 /** An ExportTraceServiceResponse, with partial_success only when spans were rejected. */
