@@ -137,7 +137,7 @@ export const envSchema = z.object({
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413. */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
-  /** fourfold's own spans are stored in its observability role (through the writer). */
+  /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
   OBSERVABILITY_SELF_TRACES: bool(false),
 });
 

@@ -77,8 +77,6 @@ export interface TracesSettings {
   maxSpansPerRequest: number;
   /** Spans that start longer ago than this are refused: their partition is already gone. */
   retentionDays: number;
-  /** OBSERVABILITY_SELF_TRACES: fourfold's own spans go to its observability role. */
-  selfTraces: boolean;
 }
 
 export interface GroupPolicy {
@@ -154,7 +152,6 @@ export function settingsFromEnv(env: Env): Settings {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
-      selfTraces: env.OBSERVABILITY_SELF_TRACES,
     },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,

@@ -10,6 +10,7 @@ import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
 import { decodeTraceRequest, encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
 import { OtlpTooManySpans, readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { jsonReader, OtlpFormatError, protobufReader } from '../otlp/otlp-values';
+import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
 import { traceRows } from './span-rows';
 
 export const SPANS_TABLE = 'observability_spans';
@@ -44,7 +45,7 @@ const badRequest = (message: string) => new HttpException({ statusCode: 400, mes
  * so a resent batch maps to the same primary keys and is stored once.
  */
 @Injectable()
-export class TraceIngestService {
+export class TraceIngestService implements SelfTraceSink {
   constructor(
     private readonly writer: RowWriter,
     @InjectSettings('traces') private readonly settings: TracesSettings,
@@ -116,6 +117,11 @@ export class TraceIngestService {
       if (error instanceof RangeError) throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
       throw error;
     }
+  }
+
+  /** fourfold's own spans (self-tracing), serialized as OTLP/JSON: the same checks and rows as a received export. */
+  storeOtlpJson(body: Buffer): void {
+    this.store(this.decode(body, 'json').spans);
   }
 
   /**
