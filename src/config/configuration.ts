@@ -99,6 +99,8 @@ export const envSchema = z.object({
   METRICS_RETENTION_DAYS: int(90, 1, 36_500),
   LOGS_RETENTION_DAYS: int(90, 1, 36_500),
   AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
+  OBSERVABILITY_PARTITION_PERIOD: period('day'),
+  OBSERVABILITY_RETENTION_DAYS: int(7, 1, 36_500),
   LOG_LEVEL: logLevel('info'),
   /** Log records at or above this level are also stored in structured_log_entries. */
   LOG_DB_LEVEL: logLevel('info'),
@@ -135,6 +137,12 @@ export const envSchema = z.object({
   METRICS_ROLLUP_LATE_DATA_HOURS: int(2, 1, 24 * 31),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
+
+  // Traces (src/observability).
+  /** Spans per OTLP request; a request with more answers 413. */
+  TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
+  /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
+  OBSERVABILITY_SELF_TRACES: bool(false),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -12,7 +12,7 @@ import { Env, PARTITION_PERIODS } from './configuration';
 export type PartitionPeriod = (typeof PARTITION_PERIODS)[number];
 
 /** Partitioned tables that share a period and a retention. */
-export const PARTITION_GROUPS = ['metrics', 'logs', 'audit'] as const;
+export const PARTITION_GROUPS = ['metrics', 'logs', 'audit', 'observability'] as const;
 export type PartitionGroup = (typeof PARTITION_GROUPS)[number];
 
 export interface DatabaseSettings {
@@ -75,6 +75,14 @@ export interface MetricsSettings {
   performance: { enabled: boolean; snapshotMs: number };
 }
 
+export interface TracesSettings {
+  /** Largest OTLP body, after decompression (HTTP_MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+  maxSpansPerRequest: number;
+  /** Spans that start longer ago than this are refused: their partition is already gone. */
+  retentionDays: number;
+}
+
 export interface GroupPolicy {
   period: PartitionPeriod;
   retentionDays: number;
@@ -98,6 +106,7 @@ export interface Settings {
   logging: LoggingSettings;
   writer: WriterSettings;
   metrics: MetricsSettings;
+  traces: TracesSettings;
   partitions: PartitionSettings;
 }
 
@@ -144,6 +153,11 @@ export function settingsFromEnv(env: Env): Settings {
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
     },
+    traces: {
+      maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
+      maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
+      retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
+    },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,
       intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,
@@ -153,6 +167,7 @@ export function settingsFromEnv(env: Env): Settings {
         metrics: { period: env.METRICS_PARTITION_PERIOD, retentionDays: env.METRICS_RETENTION_DAYS },
         logs: { period: env.LOGS_PARTITION_PERIOD, retentionDays: env.LOGS_RETENTION_DAYS },
         audit: { period: env.AUDIT_PARTITION_PERIOD, retentionDays: env.AUDIT_RETENTION_DAYS },
+        observability: { period: env.OBSERVABILITY_PARTITION_PERIOD, retentionDays: env.OBSERVABILITY_RETENTION_DAYS },
       },
     },
   };

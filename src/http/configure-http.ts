@@ -5,6 +5,7 @@ import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
+import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -14,6 +15,8 @@ interface BodyParserError extends Error {
 
 interface HttpRequest {
   method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
   baseUrl?: string;
   route?: { path?: string };
 }
@@ -26,6 +29,14 @@ interface HttpResponse {
   status(code: number): HttpResponse;
   json(body: unknown): void;
 }
+
+const OTLP_TRACES_PATH = '/v1/traces';
+const isOtlpTraces = (req: HttpRequest) => req.url.split('?')[0].replace(/\/+$/, '') === OTLP_TRACES_PATH;
+const mediaType = (req: HttpRequest) =>
+  String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
 
 /**
  * HTTP set-up shared by main.ts and the test harness: request timing for the service's
@@ -65,7 +76,20 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
-  express.useBodyParser('json', { limit: maxBodyBytes });
+  // OTLP/HTTP: the receiver reads the body itself (protobuf or JSON, gzip, limit checked while
+  // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
+  // are refused first, without reading anything.
+  const traces = app.get(TraceIngestService, { strict: false });
+  express.use(OTLP_TRACES_PATH, (req: HttpRequest, res: HttpResponse, next: () => void) => {
+    if (req.method !== 'POST' || traces.hasRoom()) return next();
+    const refusal = traces.refusal();
+    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    res.status(refusal.getStatus()).json(refusal.getResponse());
+  });
+  express.useBodyParser('json', {
+    limit: maxBodyBytes,
+    type: (req: HttpRequest) => mediaType(req) === 'application/json' && !isOtlpTraces(req),
+  });
   express.useBodyParser('urlencoded', { limit: maxBodyBytes, extended: true });
   express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);
