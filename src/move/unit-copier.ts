@@ -98,7 +98,7 @@ export class UnitCopier {
     const check = ident(`${unit.relation}_bounds`);
     const bounds = `${ts} >= ${literal(range.from)} AND ${ts} < ${literal(range.to)}`;
     await this.target.query(
-      `CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE, CONSTRAINT ${check} CHECK (${bounds}))`,
+      `CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING CONSTRAINTS, CONSTRAINT ${check} CHECK (${bounds}))`,
     );
     const rows = await this.stream(unit, copyOutSql(unit), `COPY ${table} (${columnList(unit.shape.columns)}) FROM STDIN WITH (FREEZE)`);
     let plan = this.indexPlans.get(spec.table);
