@@ -41,7 +41,7 @@ describeWithPgBouncer('behind PgBouncer in transaction mode', () => {
     expect(await tablesOf(core)).toHaveLength(45);
     expect(await tablesOf(metrics)).toHaveLength(15);
     const history = await query<{ n: string }>(core, `SELECT count(*) AS n FROM ${HISTORY_TABLE}`);
-    expect(Number(history[0].n)).toBe(4); // core, logs and observability's two; once each
+    expect(Number(history[0].n)).toBe(5); // core, logs and observability's three; once each
     for (const app of apps) {
       const health = await app.get('/health');
       expect(health.status).toBe(200);
