@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../common/field-errors';
 import {
   CreatedTokenDto,
   CreateTeamDto,
@@ -36,7 +37,7 @@ export class AuthAdminController {
   @RequirePermission(PERMISSIONS.tokensManage)
   @ApiOperation({ summary: 'Revoke a token by its jti; takes effect on the next request' })
   revokeToken(
-    @Param('jti', new ParseUUIDPipe({ version: undefined })) jti: string,
+    @Param('jti', uuidParam('jti')) jti: string,
     @Body() dto: RevokeTokenDto,
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
@@ -67,7 +68,7 @@ export class AuthAdminController {
   @RequirePermission(PERMISSIONS.rolesManage)
   @ApiOperation({ summary: 'Add a user (who must exist) to a team' })
   addMember(
-    @Param('id', new ParseUUIDPipe({ version: undefined })) teamId: string,
+    @Param('id', uuidParam('id')) teamId: string,
     @Param('email', new NormalizeEmailPipe()) email: string,
     @Body() dto: TeamMemberDto,
     @CurrentPrincipal() principal: Principal,

@@ -111,6 +111,10 @@ export const envSchema = z.object({
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
   /** Largest accepted request body; larger bodies answer 413. */
   HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  /** Deepest nesting of objects and arrays in a JSON body. */
+  HTTP_JSON_MAX_DEPTH: int(64, 2, 1000),
+  /** Keys and elements in one field of a JSON body, and distinct key names in a body (five times as many keys in all). */
+  HTTP_JSON_MAX_KEYS: int(10_000, 10, 1_000_000),
 
   // Buffered COPY writer (src/writer), shared by every role.
   WRITER_BATCH_ROWS: int(5000, 1, 1_000_000),

@@ -28,6 +28,8 @@ export interface DatabaseSettings {
 export interface HttpSettings {
   port: number;
   maxBodyBytes: number;
+  /** Bounds on JSON bodies, checked on the raw bytes before parsing (src/http/json-guard.ts). */
+  json: { maxDepth: number; maxKeys: number };
 }
 
 export interface HealthSettings {
@@ -108,7 +110,11 @@ export function settingsFromEnv(env: Env): Settings {
       logsDurable: env.LOGS_DB_DURABLE,
       embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
     },
-    http: { port: env.PORT, maxBodyBytes: env.HTTP_MAX_BODY_BYTES },
+    http: {
+      port: env.PORT,
+      maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
+      json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+    },
     health: { checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
     auth: {
       adminEmail: env.ADMIN_EMAIL,

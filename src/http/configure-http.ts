@@ -4,6 +4,7 @@ import { getConfigToken } from '@nestjs/config';
 import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
+import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -28,14 +29,16 @@ interface HttpResponse {
 
 /**
  * HTTP set-up shared by main.ts and the test harness: request timing for the service's
- * self-measurement, then body parsing. Parser errors happen before
+ * self-measurement, then body parsing: JSON only (415 otherwise), bounded in size, depth and
+ * keys on the raw bytes before JSON.parse, then the parsed body and the query string checked
+ * for input no route may receive (src/http/input-guard.ts). Parser errors happen before
  * Nest's routing, so its exception filters never see them: this middleware turns them
- * into JSON answers (400 for malformed JSON, 413 for a body over HTTP_MAX_BODY_BYTES)
+ * into JSON answers (400 naming the field, 413 for a body over HTTP_MAX_BODY_BYTES)
  * instead of Express's HTML error page.
  */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  const { maxBodyBytes } = app.get<HttpSettings>(getConfigToken('http'));
+  const { maxBodyBytes, json } = app.get<HttpSettings>(getConfigToken('http'));
   // First, so that it also times requests refused by the body parser.
   const performanceService = app.get(PerformanceService, { strict: false });
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
@@ -61,12 +64,14 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
-  express.useBodyParser('json', { limit: maxBodyBytes });
-  express.useBodyParser('urlencoded', { limit: maxBodyBytes, extended: true });
+  express.use('/api', requireJsonBodies);
+  express.useBodyParser('json', { limit: maxBodyBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonLimits(json) });
+  express.use(guardParsedInput);
   express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);
+    if (error instanceof JsonLimitError) return res.status(400).json(invalidField(error.problem));
     if (error.type === 'entity.parse.failed') {
-      return res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `the body is not valid JSON: ${error.message}` });
+      return res.status(400).json(invalidField({ field: '(body)', reason: `is not valid JSON: ${error.message}` }));
     }
     if (error.type === 'entity.too.large') {
       return res.status(413).json({

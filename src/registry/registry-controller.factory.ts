@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from '../auth/decorators';
 import { PERMISSIONS } from '../auth/permissions';
@@ -6,11 +6,9 @@ import { Principal, RequestMeta } from '../auth/principal';
 import { ApiObject } from '../http/api-json';
 import { DeleteQueryDto, ListQueryDto } from './dto/common.dto';
 import { RegistryResource } from './registry-resource';
-import { badField, Page, RegistryService } from './registry.service';
+import { uuidParam } from '../common/field-errors';
+import { Page, RegistryService } from './registry.service';
 
-/** A UUID path parameter; anything else is a 400 naming the field. */
-export const uuidParam = (field: string) =>
-  new ParseUUIDPipe({ version: undefined, exceptionFactory: () => badField(field, `${field} must be a UUID`) });
 const uuid = uuidParam('id');
 
 /**

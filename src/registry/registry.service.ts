@@ -1,6 +1,7 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { badField } from '../common/field-errors';
 import { uuidv7 } from '../common/ids';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
@@ -266,8 +267,4 @@ function nameOf(resource: RegistryResource, values: ApiObject): string | null {
 
 function stale(resource: RegistryResource, id: string, given: number, current: number): ConflictException {
   return new ConflictException(`${resource.type} ${id} is at version ${current}, not ${given}: read it again and retry`);
-}
-
-export function badField(field: string, reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, message: `invalid request: ${reason}`, errors: [{ field, reason }] });
 }

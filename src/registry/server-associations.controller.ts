@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from '../auth/decorators';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
-import { uuidParam } from './registry-controller.factory';
+import { uuidParam } from '../common/field-errors';
 import { ASSOCIATIONS, ServerAssociationsService } from './server-associations.service';
 
 /** `PUT|DELETE /api/v1/servers/:id/{tools|resources|prompts|a2a-agents}/:memberId`. */
