@@ -129,6 +129,8 @@ export const envSchema = z.object({
 
   // Execution metrics (src/metrics).
   METRICS_INGEST_MAX_BATCH: int(1000, 1, 100_000),
+  /** Longest response time an execution may report, in seconds. */
+  METRICS_MAX_RESPONSE_TIME_SECONDS: int(86_400, 1, 31_536_000),
   METRICS_NAME_CACHE_TTL_MS: int(5000, 0, 86_400_000),
   METRICS_ROLLUP_ENABLED: bool(true),
   METRICS_ROLLUP_INTERVAL_SECONDS: int(300, 1, 86_400),

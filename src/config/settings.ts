@@ -68,6 +68,10 @@ export interface WriterSettings {
 
 export interface MetricsSettings {
   ingestMaxBatch: number;
+  /** Longest response time an execution may report, in seconds. */
+  maxResponseTimeSeconds: number;
+  /** How far back an execution's timestamp may go (METRICS_RETENTION_DAYS). */
+  retentionDays: number;
   nameCacheTtlMs: number;
   rollup: { enabled: boolean; intervalMs: number; lateDataHours: number };
   performance: { enabled: boolean; snapshotMs: number };
@@ -137,6 +141,8 @@ export function settingsFromEnv(env: Env): Settings {
     },
     metrics: {
       ingestMaxBatch: env.METRICS_INGEST_MAX_BATCH,
+      maxResponseTimeSeconds: env.METRICS_MAX_RESPONSE_TIME_SECONDS,
+      retentionDays: env.METRICS_RETENTION_DAYS,
       nameCacheTtlMs: env.METRICS_NAME_CACHE_TTL_MS,
       rollup: {
         enabled: env.METRICS_ROLLUP_ENABLED,
