@@ -7,8 +7,11 @@ import { DATE_TIME_RULE } from '../common/dto-transforms';
 import { parseDecimalInt, parseIsoDateTime } from '../common/time';
 import { IngestLimits, validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
-import { ENTITY_TYPES, metricTableByPath, MetricTable } from './metric-tables';
+import { ENTITY_TYPES, METRIC_TABLES, metricTableByPath, MetricTable } from './metric-tables';
+import { MetricsAccessService } from './query/metrics-access.service';
 import { MetricsQueryService } from './query/metrics-query.service';
+import { CurrentPrincipal, CurrentRequest } from '../auth/decorators';
+import { Principal, RequestMeta } from '../auth/principal';
 import { RollupService } from './rollup/rollup.service';
 import { DAY_MS } from '../common/time';
 
@@ -100,6 +103,7 @@ export class MetricsController {
   constructor(
     private readonly ingestService: MetricsIngestService,
     private readonly queries: MetricsQueryService,
+    private readonly access: MetricsAccessService,
     private readonly rollups: RollupService,
     @InjectSettings('metrics') settings: MetricsSettings,
   ) {
@@ -153,10 +157,11 @@ export class MetricsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 10' })
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
-  top(@Query() query: unknown) {
+  async top(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
     const q = parse(topQuery, query);
     const { from, to } = window(q.from, q.to);
-    return this.queries.top(q.entity_type, q.by, from, to, q.limit);
+    const visible = await this.access.visibleIds(METRIC_TABLES[q.entity_type], principal);
+    return this.queries.top(q.entity_type, q.by, from, to, q.limit, visible);
   }
 
   @Get(':kind/:id/summary')
@@ -164,11 +169,18 @@ export class MetricsController {
   @ApiParam(KIND_PARAM)
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
-  summary(@Param('kind') kind: string, @Param('id') id: string, @Query() query: unknown) {
+  async summary(
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() meta: RequestMeta,
+  ) {
     const t = tableFor(kind);
     const q = parse(range, query);
     const { from, to } = window(q.from, q.to);
-    return this.queries.summary(t, entityId(id), from, to);
+    await this.access.checkVisible(t, entityId(id), principal, meta);
+    return this.queries.summary(t, id, from, to);
   }
 
   @Get(':kind/:id/timeseries')
@@ -177,10 +189,17 @@ export class MetricsController {
   @ApiQuery({ name: 'bucket', required: false, enum: ['hour', 'day'] })
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
-  timeseries(@Param('kind') kind: string, @Param('id') id: string, @Query() query: unknown) {
+  async timeseries(
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() meta: RequestMeta,
+  ) {
     const t = tableFor(kind);
     const q = parse(timeseriesQuery, query);
     const { from, to } = window(q.from, q.to);
-    return this.queries.timeseries(t, entityId(id), from, to, q.bucket);
+    await this.access.checkVisible(t, entityId(id), principal, meta);
+    return this.queries.timeseries(t, id, from, to, q.bucket);
   }
 }

@@ -41,7 +41,11 @@ export interface RegistryResource<E extends RegistryRow = RegistryRow> {
   nameColumn: string;
   /** Fills columns whose default depends on other input (e.g. original_name = name). */
   defaults?: (input: Record<string, unknown>) => Record<string, unknown>;
+  /** Columns holding the id of another registry entity (`path` of its type): the caller must see it. */
+  references?: Array<{ column: string; path: string }>;
 }
+
+const gatewayReference = [{ column: 'gateway_id', path: 'gateways' }];
 
 const originalName = (input: Record<string, unknown>) => ({ original_name: input.original_name ?? input.name });
 
@@ -56,6 +60,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     secrets: ['auth_value'],
     nameColumn: 'name',
     defaults: originalName,
+    references: gatewayReference,
   },
   {
     path: 'servers',
@@ -76,6 +81,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: ResourceDto,
     secrets: [],
     nameColumn: 'name',
+    references: gatewayReference,
   },
   {
     path: 'prompts',
@@ -87,6 +93,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     secrets: [],
     nameColumn: 'name',
     defaults: originalName,
+    references: gatewayReference,
   },
   {
     path: 'gateways',
@@ -137,6 +144,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: LlmModelDto,
     secrets: [],
     nameColumn: 'model_name',
+    references: [{ column: 'provider_id', path: 'llm-providers' }],
   },
 ];
 

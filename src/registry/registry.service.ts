@@ -12,7 +12,7 @@ import { PermissionAuditService } from '../logs/permission-audit.service';
 import { canChange, canSee, canUseTeam } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ListQueryDto } from './dto/common.dto';
-import { RegistryResource, RegistryRow } from './registry-resource';
+import { RegistryResource, resourceByPath, RegistryRow } from './registry-resource';
 
 export interface Page {
   items: ApiObject[];
@@ -69,6 +69,7 @@ export class RegistryService {
     const values = { ...input, ...(resource.defaults?.(input) ?? {}) };
     const teamId = (values.team_id as string | null | undefined) ?? null;
     this.checkScope(resource, principal, meta, null, teamId, (values.visibility as string | undefined) ?? 'public');
+    await this.checkReferences(resource, principal, meta, values);
     const repo = this.db.getRepository(resource.entity);
     const entity = repo.create({
       ...this.fromApi(resource, values),
@@ -103,6 +104,7 @@ export class RegistryService {
     if (!canChange(principal, current))
       this.deny(principal, meta, resource, id, current.teamId, 'you may change only entities you own or of your teams');
     this.checkScope(resource, principal, meta, id, teamId, visibility);
+    await this.checkReferences(resource, principal, meta, changes);
     if (current.version !== version) throw stale(resource, id, version, current.version);
 
     const result = await this.db
@@ -185,6 +187,14 @@ export class RegistryService {
     throw new NotFoundException(`${resource.type} ${id} not found`);
   }
 
+  /** Ids of one type the caller may see, or null when it sees every entity (admin). Core only: callers in other roles filter by them. */
+  async visibleIds(resource: RegistryResource, principal: Principal): Promise<string[] | null> {
+    if (principal.unrestricted) return null;
+    const qb = this.db.getRepository(resource.entity).createQueryBuilder('e').select('e.id', 'id');
+    this.scopeToVisible(qb, principal);
+    return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
+  }
+
   /** API representation: secrets replaced by `<column>_set`. */
   private toApi(resource: RegistryResource, row: RegistryRow): ApiObject {
     return Object.fromEntries(
@@ -233,6 +243,24 @@ export class RegistryService {
   ): void {
     if (visibility === 'team' && teamId === null) throw badField('visibility', 'visibility team needs a team_id');
     if (!canUseTeam(principal, teamId)) this.deny(principal, meta, resource, id, teamId, `you are not a member of team ${teamId}`);
+  }
+
+  /**
+   * Each entity the input refers to (a tool's gateway, a model's provider) must be one the
+   * caller may see. One that is hidden answers exactly like one that does not exist (the
+   * denial is recorded), so a reference cannot probe for other teams' ids; and a missing one
+   * never reaches the foreign key, whose error would name the table.
+   */
+  private async checkReferences(resource: RegistryResource, principal: Principal, meta: RequestMeta, input: ApiObject): Promise<void> {
+    for (const { column, path } of resource.references ?? []) {
+      const id = input[column];
+      if (typeof id !== 'string') continue;
+      const target = resourceByPath(path);
+      const row = await this.db.getRepository(target.entity).findOneBy({ id } as never);
+      if (row && canSee(principal, row)) continue;
+      if (row) this.decision(principal, meta, target, id, row.teamId, false, PERMISSIONS.registryRead);
+      throw badField(column, `${column} ${id} is not a ${target.type} you can see`);
+    }
   }
 
   private scopeToVisible(qb: SelectQueryBuilder<RegistryRow>, principal: Principal): void {
