@@ -43,6 +43,32 @@ function postgresUrl() {
   });
 }
 
+/** Comma-separated origins (`https://console.example.com`), each a scheme, host and optional port. */
+function origins() {
+  return z.string().transform((value, ctx) => {
+    const list = value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of list) {
+      let url: URL | null = null;
+      try {
+        url = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must list origins like https://console.example.com (no path, no trailing slash): ${origin}`,
+        });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
+}
+
 /** An unset or empty variable means "not configured". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -115,6 +141,8 @@ export const envSchema = z.object({
   HTTP_JSON_MAX_DEPTH: int(64, 2, 1000),
   /** Keys and elements in one field of a JSON body, and distinct key names in a body (five times as many keys in all). */
   HTTP_JSON_MAX_KEYS: int(10_000, 10, 1_000_000),
+  /** Browser origins allowed to call the API (CORS); unset: CORS off. */
+  CORS_ALLOWED_ORIGINS: optional(origins()).transform((v) => v ?? []),
 
   // Buffered COPY writer (src/writer), shared by every role.
   WRITER_BATCH_ROWS: int(5000, 1, 1_000_000),

@@ -30,6 +30,8 @@ export interface HttpSettings {
   maxBodyBytes: number;
   /** Bounds on JSON bodies, checked on the raw bytes before parsing (src/http/json-guard.ts). */
   json: { maxDepth: number; maxKeys: number };
+  /** Origins allowed cross-origin (CORS); empty: CORS off. */
+  corsAllowedOrigins: string[];
 }
 
 export interface HealthSettings {
@@ -118,6 +120,7 @@ export function settingsFromEnv(env: Env): Settings {
       port: env.PORT,
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     },
     health: { checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
     auth: {

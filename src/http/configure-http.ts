@@ -4,6 +4,7 @@ import { getConfigToken } from '@nestjs/config';
 import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
+import { configureSecurityHeaders } from './security-headers';
 import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
 interface BodyParserError extends Error {
@@ -38,7 +39,8 @@ interface HttpResponse {
  */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  const { maxBodyBytes, json } = app.get<HttpSettings>(getConfigToken('http'));
+  const { maxBodyBytes, json, corsAllowedOrigins } = app.get<HttpSettings>(getConfigToken('http'));
+  configureSecurityHeaders(express, corsAllowedOrigins);
   // First, so that it also times requests refused by the body parser.
   const performanceService = app.get(PerformanceService, { strict: false });
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
