@@ -120,21 +120,22 @@ export class TokenStore {
 
   /**
    * Revokes by jti: records the revocation and deactivates the token, in one transaction.
-   * Returns the token row as it was, or null when there is no such token.
+   * Returns the token row as it was and whether this call changed anything (false: it was
+   * already revoked), or null when there is no such token.
    */
-  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<EmailApiToken | null> {
+  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<{ token: EmailApiToken; changed: boolean } | null> {
     return this.db.transaction(async (tx) => {
-      const token = await tx.getRepository(EmailApiToken).findOneBy({ jti });
+      const token = await tx.getRepository(EmailApiToken).findOne({ where: { jti }, lock: { mode: 'pessimistic_write' } });
       if (!token) return null;
-      await tx
+      const recorded = await tx
         .createQueryBuilder()
         .insert()
         .into(TokenRevocation)
         .values({ jti, revokedBy, reason, tokenExpiry: token.expiresAt })
         .orIgnore()
         .execute();
-      await tx.getRepository(EmailApiToken).update({ id: token.id }, { isActive: false });
-      return token;
+      const deactivated = token.isActive ? await tx.getRepository(EmailApiToken).update({ id: token.id }, { isActive: false }) : null;
+      return { token, changed: (recorded.raw as unknown[]).length > 0 || !!deactivated?.affected };
     });
   }
 

@@ -78,17 +78,18 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`${issued.token}\n`);
     } else {
-      const token = await store.revoke(values.jti!, 'cli', values.reason ?? null);
-      if (!token) fail(`no token with jti ${values.jti}`, 1);
-      entries.push(tokenRevokedEntry(token, values.reason ?? null));
-      process.stdout.write(`revoked ${values.jti}\n`);
+      const result = await store.revoke(values.jti!, 'cli', values.reason ?? null);
+      if (!result) fail(`no token with jti ${values.jti}`, 1);
+      if (result.changed) entries.push(tokenRevokedEntry(result.token, values.reason ?? null));
+      process.stdout.write(result.changed ? `revoked ${values.jti}\n` : `${values.jti} was already revoked\n`);
     }
-    await writeAudit(
-      topology,
-      pool,
-      env.MIGRATIONS_RUN,
-      entries.map((e) => auditRow(actor, e)),
-    );
+    if (entries.length > 0)
+      await writeAudit(
+        topology,
+        pool,
+        env.MIGRATIONS_RUN,
+        entries.map((e) => auditRow(actor, e)),
+      );
   } finally {
     if (core.isInitialized) await core.destroy();
     await embedded?.stop();
