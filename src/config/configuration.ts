@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKey } from '../common/secret-box';
 import { roleUrlEnv, RoleUrlEnv, ROLES } from '../database/roles';
 
 /**
@@ -69,6 +70,26 @@ function origins() {
   });
 }
 
+/** `<id>:<base64 of 32 bytes>`, comma-separated when `list`. Never echoed. */
+function secretKeys() {
+  return z.string().transform((value, ctx) => {
+    const keys = [];
+    for (const text of value.split(',').filter((t) => t.trim())) {
+      const key = parseSecretKey(text);
+      if (typeof key === 'string') {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: key });
+        return z.NEVER;
+      }
+      keys.push(key);
+    }
+    if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'names a key id twice' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+}
+
 /** An unset or empty variable means "not configured". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -132,6 +153,12 @@ export const envSchema = z.object({
   /** Secret: the first admin's token, instead of a generated one. Never logged. */
   ADMIN_TOKEN: optional(z.string().min(32, 'must be at least 32 characters').max(512, 'must be at most 512 characters')),
   STATUS_PUBLIC: bool(false),
+  /** `production` is production mode: secrets are refused unless SECRET_KEY is set. */
+  NODE_ENV: optional(z.string().trim()),
+  /** Secret: the AES-256-GCM key sealing registry secrets at rest, `<id>:<base64 of 32 bytes>`. Never logged. */
+  SECRET_KEY: optional(secretKeys().refine((keys) => keys.length === 1, 'must be exactly one key')).transform((v) => v?.[0] ?? null),
+  /** Secret: keys that sealed values before a rotation (opened, never used to seal), comma-separated. */
+  SECRET_KEYS_PREVIOUS: optional(secretKeys()).transform((v) => v ?? []),
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
@@ -179,7 +206,12 @@ export class ConfigError extends Error {
 /** Validates the environment. Throws ConfigError naming each bad variable (never its value). */
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
   const result = envSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    const active = result.data.SECRET_KEY;
+    if (active && result.data.SECRET_KEYS_PREVIOUS.some((k) => k.id === active.id))
+      throw new ConfigError([`SECRET_KEYS_PREVIOUS names the key id of SECRET_KEY ("${active.id}"): give the new key a new id`]);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const message = issue.code === z.ZodIssueCode.invalid_enum_value ? `must be one of ${issue.options.join(', ')}` : issue.message;

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
+import { SecretKeys } from '../common/secret-box';
 import { Env, PARTITION_PERIODS } from './configuration';
 
 /**
@@ -103,6 +104,8 @@ export interface Settings {
   writer: WriterSettings;
   metrics: MetricsSettings;
   partitions: PartitionSettings;
+  /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
+  secrets: SecretKeys;
 }
 
 export type SettingsArea = keyof Settings;
@@ -154,6 +157,7 @@ export function settingsFromEnv(env: Env): Settings {
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
     },
+    secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,
       intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,

@@ -35,8 +35,12 @@ export interface RegistryResource<E extends RegistryRow = RegistryRow> {
   createDto: Type<object>;
   updateDto: Type<object>;
   readDto: Type<object>;
-  /** Columns (snake_case) that are secrets: accepted on write, never returned (`<column>_set` instead). */
+  /** Columns (snake_case) that are secrets: sealed at rest, accepted on write, never returned (`<column>_set` instead). */
   secrets: string[];
+  /** JSON columns whose secret-named keys (`client_secret`, `api_key`…) hold secrets: sealed at rest, returned as MASK. */
+  nestedSecrets?: string[];
+  /** Header-like JSON columns: values shown only to callers who may change the entity (MASK to others). */
+  maskedUnlessManager?: string[];
   /** Column used as the human name in audit rows. */
   nameColumn: string;
   /** Fills columns whose default depends on other input (e.g. original_name = name). */
@@ -61,6 +65,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     nameColumn: 'name',
     defaults: originalName,
     references: gatewayReference,
+    maskedUnlessManager: ['headers'],
   },
   {
     path: 'servers',
@@ -71,6 +76,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: ServerDto,
     secrets: [],
     nameColumn: 'name',
+    nestedSecrets: ['oauth_config'],
   },
   {
     path: 'resources',
@@ -114,6 +120,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: A2aAgentDto,
     secrets: [],
     nameColumn: 'name',
+    nestedSecrets: ['config'],
   },
   {
     path: 'grpc-services',
@@ -124,6 +131,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: GrpcServiceDto,
     secrets: [],
     nameColumn: 'name',
+    maskedUnlessManager: ['grpc_metadata'],
   },
   {
     path: 'llm-providers',
@@ -134,6 +142,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: LlmProviderDto,
     secrets: ['api_key'],
     nameColumn: 'name',
+    nestedSecrets: ['config'],
   },
   {
     path: 'llm-models',

@@ -1,8 +1,10 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { badField } from '../common/field-errors';
 import { uuidv7 } from '../common/ids';
+import { SecretBox, SecretKeys, SecretsUnavailableError } from '../common/secret-box';
+import { InjectSettings } from '../config/settings';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
 import { CORE_DB } from '../database/roles';
@@ -13,6 +15,7 @@ import { canChange, canSee, canUseTeam } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ListQueryDto } from './dto/common.dto';
 import { RegistryResource, resourceByPath, RegistryRow } from './registry-resource';
+import { RegistrySecrets, withoutSecrets } from './registry-secrets';
 
 export interface Page {
   items: ApiObject[];
@@ -31,11 +34,22 @@ const SERVER_MANAGED = new Set(['id', 'created_at', 'updated_at', 'version', 'ow
  */
 @Injectable()
 export class RegistryService {
+  private readonly secrets: RegistrySecrets;
+
   constructor(
     @InjectDataSource(CORE_DB) private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly permissions: PermissionAuditService,
-  ) {}
+    @InjectSettings('secrets') keys: SecretKeys,
+  ) {
+    this.secrets = new RegistrySecrets(new SecretBox(keys));
+    if (!keys.active)
+      new Logger('Secrets').warn(
+        keys.production
+          ? 'NODE_ENV=production and SECRET_KEY is not set: changes that carry a secret are refused (503)'
+          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see README, "Secret encryption")',
+      );
+  }
 
   async list(resource: RegistryResource, principal: Principal, query: ListQueryDto): Promise<Page> {
     const limit = query.limit ?? DEFAULT_PAGE;
@@ -56,13 +70,13 @@ export class RegistryService {
       .getMany();
     const page = rows.slice(0, limit);
     return {
-      items: page.map((row) => this.toApi(resource, row)),
+      items: page.map((row) => this.toApi(resource, row, principal)),
       next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
 
   async get(resource: RegistryResource, principal: Principal, meta: RequestMeta, id: string): Promise<ApiObject> {
-    return this.toApi(resource, await this.findVisible(resource, principal, meta, id, PERMISSIONS.registryRead));
+    return this.toApi(resource, await this.findVisible(resource, principal, meta, id, PERMISSIONS.registryRead), principal);
   }
 
   async create(resource: RegistryResource, principal: Principal, meta: RequestMeta, input: ApiObject): Promise<ApiObject> {
@@ -71,9 +85,10 @@ export class RegistryService {
     this.checkScope(resource, principal, meta, null, teamId, (values.visibility as string | undefined) ?? 'public');
     await this.checkReferences(resource, principal, meta, values);
     const repo = this.db.getRepository(resource.entity);
+    const id = uuidv7();
     const entity = repo.create({
-      ...this.fromApi(resource, values),
-      id: uuidv7(),
+      ...this.fromApi(resource, this.seal(resource, id, values, null)),
+      id,
       ownerEmail: principal.email,
       createdBy: principal.email,
       modifiedBy: principal.email,
@@ -93,7 +108,7 @@ export class RegistryService {
         newValues: after,
       },
     );
-    return this.toApi(resource, created);
+    return this.toApi(resource, created, principal);
   }
 
   async update(resource: RegistryResource, principal: Principal, meta: RequestMeta, id: string, input: ApiObject): Promise<ApiObject> {
@@ -110,7 +125,10 @@ export class RegistryService {
     const result = await this.db
       .createQueryBuilder()
       .update(resource.entity)
-      .set({ ...this.fromApi(resource, changes), modifiedBy: principal.email } as never)
+      .set({
+        ...this.fromApi(resource, this.seal(resource, id, changes, this.toAudit(resource, current))),
+        modifiedBy: principal.email,
+      } as never)
       .where('id = :id AND version = :version', { id, version })
       .execute();
     if (!result.affected) {
@@ -133,7 +151,7 @@ export class RegistryService {
         newValues: after,
       },
     );
-    return this.toApi(resource, updated);
+    return this.toApi(resource, updated, principal);
   }
 
   async remove(
@@ -195,13 +213,19 @@ export class RegistryService {
     return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 
-  /** API representation: secrets replaced by `<column>_set`. */
-  private toApi(resource: RegistryResource, row: RegistryRow): ApiObject {
-    return Object.fromEntries(
-      Object.entries(this.toAudit(resource, row)).map(([column, value]) =>
-        resource.secrets.includes(column) ? [`${column}_set`, value !== null && value !== undefined] : [column, value],
-      ),
-    );
+  /** API representation: secrets replaced by `<column>_set` or masked, header values shown to managers only. */
+  private toApi(resource: RegistryResource, row: RegistryRow, principal: Principal): ApiObject {
+    return withoutSecrets(resource, this.toAudit(resource, row), canChange(principal, row));
+  }
+
+  /** Input with its secrets sealed for storage; 503 saying why when this instance may not store secrets. */
+  private seal(resource: RegistryResource, id: string, input: ApiObject, stored: ApiObject | null): ApiObject {
+    try {
+      return this.secrets.seal(resource, this.db.getMetadata(resource.entity).tableName, id, input, stored);
+    } catch (error) {
+      if (error instanceof SecretsUnavailableError) throw new ServiceUnavailableException(error.message);
+      throw error;
+    }
   }
 
   /** Audit representation: every column, secrets included (AuditService masks them). */
