@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { uuidParam } from '../common/field-errors';
+import { ApiUuidParam, uuidParam } from '../common/field-errors';
 import {
   CreatedTokenDto,
   CreateTeamDto,
@@ -36,6 +36,7 @@ export class AuthAdminController {
   @HttpCode(204)
   @RequirePermission(PERMISSIONS.tokensManage)
   @ApiOperation({ summary: 'Revoke a token by its jti; takes effect on the next request' })
+  @ApiUuidParam('jti')
   revokeToken(
     @Param('jti', uuidParam('jti')) jti: string,
     @Body() dto: RevokeTokenDto,
@@ -67,6 +68,7 @@ export class AuthAdminController {
   @Put('teams/:id/members/:email')
   @RequirePermission(PERMISSIONS.rolesManage)
   @ApiOperation({ summary: 'Add a user (who must exist) to a team' })
+  @ApiUuidParam('id')
   addMember(
     @Param('id', uuidParam('id')) teamId: string,
     @Param('email', new NormalizeEmailPipe()) email: string,
