@@ -3,6 +3,7 @@ import { buildSharedPayloads, fuzzCases, FuzzCase, operations, SharedPayloads } 
 import { createDatabase, dropDatabase, query } from './support/postgres';
 import { flushWriter } from './support/registry';
 import { StallProbe } from './support/stall-probe';
+import { RowWriter } from '../src/writer/row-writer';
 
 /**
  * The standing fuzz suite: every operation of the OpenAPI document receives every class of
@@ -11,7 +12,8 @@ import { StallProbe } from './support/stall-probe';
  * - every 4xx says what is wrong (`message`), and a 400 names the field (`errors[].field`);
  * - the event loop of the process serving the app (this one) is never blocked by over 100 ms of
  *   its own work (support/stall-probe.ts: CPU time in a gap, so a loaded host is not a failure);
- * - no table gains or loses a row, except those that record every request by design.
+ * - no table gains or loses a row, except those that record every request by design, and the
+ *   writer never had a row refused by PostgreSQL (nothing invalid got that far).
  */
 const MAX_BODY = 4 * 1024 * 1024;
 const STALL_MS = 100;
@@ -85,6 +87,7 @@ describe('fuzz: every route, every class of bad input', () => {
     const cases = operations(doc).flatMap((op) => fuzzCases(op, shared));
     expect(cases.length).toBeGreaterThan(1000);
     const before = await rowCounts();
+    const refusedBefore = app.app.get(RowWriter).stats().totals.rejected;
     const failures: string[] = [];
     const slowKinds = new Set<string>();
     const probe = new StallProbe().start();
@@ -115,5 +118,6 @@ describe('fuzz: every route, every class of bad input', () => {
     expect(failures).toEqual([]);
     expect(worst).toBeLessThanOrEqual(STALL_MS);
     expect(await rowCounts()).toEqual(before);
+    expect(app.app.get(RowWriter).stats().totals.rejected).toBe(refusedBefore);
   }, 900_000);
 });
