@@ -15,7 +15,9 @@ import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
+import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
 import { WriterModule } from './writer/writer.module';
 
@@ -42,8 +44,10 @@ export class AppModule {
         }),
         MetricsModule,
         LogsModule,
+        ObservabilityModule,
         PartitioningModule,
         HealthModule,
+        PrometheusModule,
         AuthModule,
         RegistryModule,
       ],

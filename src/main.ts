@@ -1,7 +1,10 @@
+// First: self-tracing must wrap http, express and pg before anything loads them.
+import { selfTracing } from './observability/self-tracing/register';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadEnvOrExit, withDatabase } from './bootstrap';
+import { TraceIngestService } from './observability/ingest/trace-ingest.service';
 
 async function main(): Promise<void> {
   const logger = new Logger('fourfold');
@@ -9,12 +12,13 @@ async function main(): Promise<void> {
   let app;
   try {
     app = await createApp(env);
+    selfTracing?.attach(app.get(TraceIngestService));
     await app.listen(env.PORT);
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
-  logger.log(`listening on port ${env.PORT}`);
+  logger.log(`listening on port ${env.PORT}${selfTracing ? ` (self-tracing: ${selfTracing.mode})` : ''}`);
 
   // Shut down in order: stop taking requests and flush (app.close), then stop PostgreSQL.
   let closing = false;
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
     closing = true;
     logger.log(`${signal}: shutting down`);
     try {
+      await selfTracing?.shutdown(); // its last spans into the writer, which app.close() flushes
       await app.close();
       await embedded?.stop();
       process.exit(0);

@@ -29,7 +29,7 @@ async function setup(prefix: string, config: PartitionSettings = settings()) {
   const clock = { now: utc('2030-12-28T13:00:00') };
   const logger = new RecordingLogger();
   const maintainer = (dataSource: DataSource = ds, tables = PARTITIONED_TABLES) =>
-    new PartitionMaintainer({ metrics: dataSource, logs: dataSource }, config, () => clock.now, logger, tables);
+    new PartitionMaintainer({ metrics: dataSource, logs: dataSource, observability: dataSource }, config, () => clock.now, logger, tables);
   return {
     url,
     ds,

@@ -45,7 +45,7 @@ describeWithPgBouncer('behind PgBouncer in transaction mode', () => {
     expect(await tablesOf(metrics)).toHaveLength(15);
     const history = await query<{ n: string }>(core, `SELECT count(*) AS n FROM ${HISTORY_TABLE}`);
     const hosted = [CORE_ROLE, LOGS_ROLE, OBSERVABILITY_ROLE].flatMap((r) => r.migrations).length;
-    expect(Number(history[0].n)).toBe(hosted); // core, logs, observability; once each
+    expect(Number(history[0].n)).toBe(hosted); // core, logs and observability; once each
     for (const app of apps) {
       const health = await app.get('/health');
       expect(health.status).toBe(200);

@@ -19,7 +19,7 @@ import { AuthFailureTracker } from './auth-failure-tracker';
 import { PERMISSION_KEY } from './decorators';
 import { hasPermission } from './permissions';
 import { HttpRequest, HttpResponse, Principal, requestMeta, RequestMeta } from './principal';
-import { routePolicy } from './route-policy';
+import { Exposure, routePolicy } from './route-policy';
 import { bearerToken } from './token';
 import { TokenStore } from './token-store';
 
@@ -27,15 +27,16 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The global guard: every route passes here. Public routes (probes, the OpenAPI document,
- * /status when STATUS_PUBLIC) go through; a blocked address gets 429; everything else needs
- * a valid bearer token and the route's permission. Failures and security-relevant successes
- * (first use of a token, a new address, a block) go to email_auth_events (core), permission
- * decisions on changes and every denial to permission_audit_log, and each authenticated
- * request to token_usage_logs (metrics): a read writes nothing to core.
+ * /status when STATUS_PUBLIC, /metrics when METRICS_ENDPOINT_PUBLIC) go through; a blocked
+ * address gets 429; everything else needs a valid bearer token and the route's permission.
+ * Failures and security-relevant successes (first use of a token, a new address, a block) go
+ * to email_auth_events (core), permission decisions on changes and every denial to
+ * permission_audit_log, and each authenticated request to token_usage_logs (metrics): a read
+ * writes nothing to core.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly statusPublic: boolean;
+  private readonly exposure: Exposure;
   private readonly tracker: AuthFailureTracker;
   private readonly windowSeconds: number;
   private readonly blockSeconds: number;
@@ -49,7 +50,7 @@ export class AuthGuard implements CanActivate {
     private readonly writer: RowWriter,
     @InjectSettings('auth') settings: AuthSettings,
   ) {
-    this.statusPublic = settings.statusPublic;
+    this.exposure = { statusPublic: settings.statusPublic, metricsPublic: settings.metricsPublic };
     this.windowSeconds = settings.failureWindowSeconds;
     this.blockSeconds = settings.blockSeconds;
     this.tracker = new AuthFailureTracker(settings.failureThreshold, this.windowSeconds * 1000, this.blockSeconds * 1000);
@@ -60,7 +61,7 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<HttpRequest>();
     const res = context.switchToHttp().getResponse<HttpResponse>();
     const declared = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, [context.getHandler(), context.getClass()]);
-    const policy = routePolicy(req.path, req.method, declared, this.statusPublic);
+    const policy = routePolicy(req.path, req.method, declared, this.exposure);
     if (policy.public) return true;
 
     const meta = requestMeta(req);

@@ -105,7 +105,24 @@ describe('parseEnv', () => {
       METRICS_RETENTION_DAYS: 90,
       LOGS_RETENTION_DAYS: 90,
       AUDIT_RETENTION_DAYS: 365,
+      OBSERVABILITY_PARTITION_PERIOD: 'day',
+      OBSERVABILITY_RETENTION_DAYS: 7,
     });
+  });
+
+  it('applies the traces defaults and bounds them', () => {
+    expect(parseEnv({})).toMatchObject({ TRACES_MAX_SPANS_PER_REQUEST: 50_000, OBSERVABILITY_SELF_TRACES: false });
+    expect(
+      parseEnv({ OBSERVABILITY_PARTITION_PERIOD: 'week', OBSERVABILITY_RETENTION_DAYS: '30', OBSERVABILITY_SELF_TRACES: 'true' }),
+    ).toMatchObject({
+      OBSERVABILITY_PARTITION_PERIOD: 'week',
+      OBSERVABILITY_RETENTION_DAYS: 30,
+      OBSERVABILITY_SELF_TRACES: true,
+    });
+    expect(() => parseEnv({ OBSERVABILITY_PARTITION_PERIOD: 'hour' })).toThrow(
+      /OBSERVABILITY_PARTITION_PERIOD must be one of day, week, month/,
+    );
+    expect(() => parseEnv({ OBSERVABILITY_RETENTION_DAYS: '0' })).toThrow(/OBSERVABILITY_RETENTION_DAYS must be at least 1/);
   });
 
   it('parses partition settings', () => {
@@ -181,6 +198,16 @@ describe('parseEnv: API, authentication and logging variables', () => {
     }
     expect(message).toMatch(/ADMIN_TOKEN must be at least 32 characters/);
     expect(message).not.toContain('short-secret-xyz');
+  });
+
+  it('reads the Prometheus endpoint settings: closed and on the main port only by default', () => {
+    expect(parseEnv({})).toMatchObject({ METRICS_ENDPOINT_PUBLIC: false, METRICS_PORT: 0 });
+    expect(parseEnv({ METRICS_ENDPOINT_PUBLIC: 'true', METRICS_PORT: '9464' })).toMatchObject({
+      METRICS_ENDPOINT_PUBLIC: true,
+      METRICS_PORT: 9464,
+    });
+    expect(() => parseEnv({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be at most 65535/);
+    expect(() => parseEnv({ METRICS_ENDPOINT_PUBLIC: 'maybe' })).toThrow(/METRICS_ENDPOINT_PUBLIC must be true or false/);
   });
 });
 

@@ -146,6 +146,8 @@ export const envSchema = z.object({
   METRICS_RETENTION_DAYS: int(90, 1, 36_500),
   LOGS_RETENTION_DAYS: int(90, 1, 36_500),
   AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
+  OBSERVABILITY_PARTITION_PERIOD: period('day'),
+  OBSERVABILITY_RETENTION_DAYS: int(7, 1, 36_500),
   LOG_LEVEL: logLevel('info'),
   /** Log records at or above this level are also stored in structured_log_entries. */
   LOG_DB_LEVEL: logLevel('info'),
@@ -159,6 +161,10 @@ export const envSchema = z.object({
   SECRET_KEY: optional(secretKeys().refine((keys) => keys.length === 1, 'must be exactly one key')).transform((v) => v?.[0] ?? null),
   /** Secret: keys that sealed values before a rotation (opened, never used to seal), comma-separated. */
   SECRET_KEYS_PREVIOUS: optional(secretKeys()).transform((v) => v ?? []),
+  /** GET /metrics (Prometheus) answers without a token; otherwise it needs an admin token. */
+  METRICS_ENDPOINT_PUBLIC: bool(false),
+  /** Also serve GET /metrics, without a token, on this port (for in-cluster scraping); 0: no such port. */
+  METRICS_PORT: int(0, 0, 65535),
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
@@ -192,6 +198,12 @@ export const envSchema = z.object({
   METRICS_ROLLUP_LATE_DATA_HOURS: int(2, 1, 24 * 31),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
+
+  // Traces (src/observability).
+  /** Spans per OTLP request; a request with more answers 413. */
+  TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
+  /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
+  OBSERVABILITY_SELF_TRACES: bool(false),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -13,7 +13,7 @@ import { Env, PARTITION_PERIODS } from './configuration';
 export type PartitionPeriod = (typeof PARTITION_PERIODS)[number];
 
 /** Partitioned tables that share a period and a retention. */
-export const PARTITION_GROUPS = ['metrics', 'logs', 'audit'] as const;
+export const PARTITION_GROUPS = ['metrics', 'logs', 'audit', 'observability'] as const;
 export type PartitionGroup = (typeof PARTITION_GROUPS)[number];
 
 export interface DatabaseSettings {
@@ -29,6 +29,8 @@ export interface DatabaseSettings {
 export interface HttpSettings {
   port: number;
   maxBodyBytes: number;
+  /** A second port serving only GET /metrics, without a token; 0: none. */
+  metricsPort: number;
   /** Bounds on JSON bodies, checked on the raw bytes before parsing (src/http/json-guard.ts). */
   json: { maxDepth: number; maxKeys: number };
   /** Origins allowed cross-origin (CORS); empty: CORS off. */
@@ -45,6 +47,8 @@ export interface AuthSettings {
   /** Secret: never logged. */
   adminToken: string | undefined;
   statusPublic: boolean;
+  /** GET /metrics without a token. */
+  metricsPublic: boolean;
   failureThreshold: number;
   failureWindowSeconds: number;
   blockSeconds: number;
@@ -80,6 +84,14 @@ export interface MetricsSettings {
   performance: { enabled: boolean; snapshotMs: number };
 }
 
+export interface TracesSettings {
+  /** Largest OTLP body, after decompression (HTTP_MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+  maxSpansPerRequest: number;
+  /** Spans that start longer ago than this are refused: their partition is already gone. */
+  retentionDays: number;
+}
+
 export interface GroupPolicy {
   period: PartitionPeriod;
   retentionDays: number;
@@ -103,6 +115,7 @@ export interface Settings {
   logging: LoggingSettings;
   writer: WriterSettings;
   metrics: MetricsSettings;
+  traces: TracesSettings;
   partitions: PartitionSettings;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
@@ -122,6 +135,7 @@ export function settingsFromEnv(env: Env): Settings {
     http: {
       port: env.PORT,
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
+      metricsPort: env.METRICS_PORT,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     },
@@ -130,6 +144,7 @@ export function settingsFromEnv(env: Env): Settings {
       adminEmail: env.ADMIN_EMAIL,
       adminToken: env.ADMIN_TOKEN,
       statusPublic: env.STATUS_PUBLIC,
+      metricsPublic: env.METRICS_ENDPOINT_PUBLIC,
       failureThreshold: env.AUTH_FAILURE_THRESHOLD,
       failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
       blockSeconds: env.AUTH_BLOCK_SECONDS,
@@ -157,6 +172,11 @@ export function settingsFromEnv(env: Env): Settings {
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
     },
+    traces: {
+      maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
+      maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
+      retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
+    },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,
@@ -167,6 +187,7 @@ export function settingsFromEnv(env: Env): Settings {
         metrics: { period: env.METRICS_PARTITION_PERIOD, retentionDays: env.METRICS_RETENTION_DAYS },
         logs: { period: env.LOGS_PARTITION_PERIOD, retentionDays: env.LOGS_RETENTION_DAYS },
         audit: { period: env.AUDIT_PARTITION_PERIOD, retentionDays: env.AUDIT_RETENTION_DAYS },
+        observability: { period: env.OBSERVABILITY_PARTITION_PERIOD, retentionDays: env.OBSERVABILITY_RETENTION_DAYS },
       },
     },
   };

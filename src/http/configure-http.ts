@@ -4,6 +4,8 @@ import { getConfigToken } from '@nestjs/config';
 import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
+import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
+import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
 import { configureSecurityHeaders } from './security-headers';
 import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
@@ -15,6 +17,8 @@ interface BodyParserError extends Error {
 
 interface HttpRequest {
   method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
   baseUrl?: string;
   route?: { path?: string };
 }
@@ -28,11 +32,21 @@ interface HttpResponse {
   json(body: unknown): void;
 }
 
+const OTLP_TRACES_PATH = '/v1/traces';
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
+const isOtlpTraces = (req: HttpRequest) => req.url.split('?')[0].replace(/\/+$/, '') === OTLP_TRACES_PATH;
+const mediaType = (req: HttpRequest) =>
+  String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+
 /**
  * HTTP set-up shared by main.ts and the test harness: request timing for the service's
- * self-measurement, then body parsing: JSON only (415 otherwise), bounded in size, depth and
- * keys on the raw bytes before JSON.parse, then the parsed body and the query string checked
- * for input no route may receive (src/http/input-guard.ts). Parser errors happen before
+ * self-measurement and the Prometheus histogram, then body parsing: JSON only on /api (415
+ * otherwise), bounded in size, depth and keys on the raw bytes before JSON.parse, then the parsed
+ * body and the query string checked for input no route may receive (src/http/input-guard.ts).
+ * Parser errors happen before
  * Nest's routing, so its exception filters never see them: this middleware turns them
  * into JSON answers (400 naming the field, 413 for a body over HTTP_MAX_BODY_BYTES)
  * instead of Express's HTML error page.
@@ -43,6 +57,7 @@ export function configureHttp(app: INestApplication): void {
   configureSecurityHeaders(express, corsAllowedOrigins);
   // First, so that it also times requests refused by the body parser.
   const performanceService = app.get(PerformanceService, { strict: false });
+  const prometheus = app.get(FourfoldMetrics, { strict: false });
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
     const started = performance.now();
     let done = false;
@@ -50,8 +65,10 @@ export function configureHttp(app: INestApplication): void {
       if (done) return;
       done = true;
       // The route template, not the URL: one operation per endpoint, whatever the ids.
-      const operation = req.route?.path ? `${req.method} ${req.baseUrl ?? ''}${req.route.path}` : `${req.method} (unmatched)`;
-      performanceService.recordRequest(operation, performance.now() - started, res.statusCode);
+      const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : '(unmatched)';
+      const ms = performance.now() - started;
+      performanceService.recordRequest(`${req.method} ${route}`, ms, res.statusCode);
+      prometheus.observeRequest(route, req.method, res.statusCode, ms / 1000);
     };
     res.once('finish', finish);
     res.once('close', finish);
@@ -66,8 +83,22 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
+  // OTLP/HTTP: the receiver reads the body itself (protobuf or JSON, gzip, limit checked while
+  // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
+  // are refused first, without reading anything.
+  const traces = app.get(TraceIngestService, { strict: false });
+  express.use(OTLP_TRACES_PATH, (req: HttpRequest, res: HttpResponse, next: () => void) => {
+    if (req.method !== 'POST' || traces.hasRoom()) return next();
+    const refusal = traces.refusal();
+    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    res.status(refusal.getStatus()).json(refusal.getResponse());
+  });
   express.use('/api', requireJsonBodies);
-  express.useBodyParser('json', { limit: maxBodyBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonLimits(json) });
+  express.useBodyParser('json', {
+    limit: maxBodyBytes,
+    type: (req: HttpRequest) => JSON_MEDIA_TYPE.test(mediaType(req)) && !isOtlpTraces(req),
+    verify: verifyJsonLimits(json),
+  });
   express.use(guardParsedInput);
   express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);

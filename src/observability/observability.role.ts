@@ -1,13 +1,22 @@
 import { observabilityMigrations } from '../../migrations/observability';
-import { RoleDefinition } from '../database/role-definition';
+import { partitionedTable, RoleDefinition } from '../database/role-definition';
 import { OBSERVABILITY_DB } from '../database/roles';
 import { OBSERVABILITY_ENTITIES } from './observability.entities';
 
-/** Traces: ephemeral, so commits need not wait for the disk. */
+/**
+ * Traces: ephemeral, so commits need not wait for the disk. The four high-volume tables are
+ * partitioned by time and expire together (OBSERVABILITY_RETENTION_DAYS); no foreign key
+ * links them (see the 1795500000000 migration), so each table's partitions drop on their own.
+ */
 export const OBSERVABILITY_ROLE: RoleDefinition = {
   role: OBSERVABILITY_DB,
   entities: OBSERVABILITY_ENTITIES,
   migrations: observabilityMigrations,
-  partitionedTables: [],
+  partitionedTables: [
+    partitionedTable('observability_traces', OBSERVABILITY_DB, 'observability', { timeColumn: 'start_time' }),
+    partitionedTable('observability_spans', OBSERVABILITY_DB, 'observability', { timeColumn: 'start_time' }),
+    partitionedTable('observability_events', OBSERVABILITY_DB, 'observability'),
+    partitionedTable('observability_metrics', OBSERVABILITY_DB, 'observability'),
+  ],
   synchronousCommit: () => 'off',
 };

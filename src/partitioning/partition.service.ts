@@ -6,6 +6,7 @@ import { InjectRoleRegistry, PartitionedTable, partitionedTablesOf, RoleRegistry
 import { Role } from '../database/roles';
 import { Clock, PARTITION_CLOCK } from './clock';
 import { MaintenanceRun, PartitionMaintainer, TableOutcome } from './partition-maintainer';
+import { saveOutcomes } from './outcome-store';
 
 export const PARTITION_MAINTENANCE_JOB = 'partition-maintenance';
 /** How often a role whose database was not connected is looked at again. */
@@ -29,7 +30,7 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
 
   constructor(
-    @InjectRoleDataSources() dataSources: RoleDataSources,
+    @InjectRoleDataSources() private readonly dataSources: RoleDataSources,
     @InjectRoleRegistry() registry: RoleRegistry,
     @Inject(PARTITION_CLOCK) clock: Clock,
     @InjectSettings('partitions') readonly settings: PartitionSettings,
@@ -67,9 +68,16 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
     if (!this.stopped) await this.run();
   }
 
-  /** Runs maintenance now (after any run in progress), for every role or the given ones. */
+  /**
+   * Runs maintenance now (after any run in progress), for every role or the given ones, and
+   * records each table's outcome with the table (outcome-store.ts) for every replica to read.
+   */
   run(roles?: readonly Role[]): Promise<MaintenanceRun> {
-    const next = this.queue.then(() => this.maintainer.run(roles));
+    const next = this.queue.then(async () => {
+      const run = await this.maintainer.run(roles);
+      await saveOutcomes(this.dataSources, this.tables, run.tables, this.settings.lockTimeoutMs, (m) => this.logger.warn(m));
+      return run;
+    });
     this.queue = next.catch(() => undefined);
     return next.then((run) => this.record(run));
   }

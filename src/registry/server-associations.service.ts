@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
 import { CORE_DB } from '../database/roles';
-import { AuditService } from '../logs/audit.service';
+import { AuditEntry, AuditService } from '../logs/audit.service';
 import { canChange } from './access';
-import { resourceByPath } from './registry-resource';
+import { RegistryRow, resourceByPath } from './registry-resource';
 import { badField } from '../common/field-errors';
 import { RegistryService } from './registry.service';
 
@@ -41,18 +41,7 @@ export class ServerAssociationsService {
       [serverId, memberId],
     );
     if (rows.length === 0) return; // already associated: nothing changed, nothing to audit
-    this.registry.decision(principal, meta, SERVERS, serverId, server.teamId, true);
-    await this.audit.record(
-      { principal, meta },
-      {
-        action: 'associate',
-        resourceType: 'server',
-        resourceId: serverId,
-        resourceName: (server as unknown as { name: string }).name,
-        teamId: server.teamId,
-        newValues: { server_id: serverId, [column]: memberId },
-      },
-    );
+    await this.recordChange(principal, meta, server, { action: 'associate', newValues: { server_id: serverId, [column]: memberId } });
   }
 
   /** 404 when there is no such association. */
@@ -64,16 +53,25 @@ export class ServerAssociationsService {
       memberId,
     ])) as [unknown[], number];
     if (rows.length === 0) throw new NotFoundException(`server ${serverId} has no ${column} ${memberId}`);
-    this.registry.decision(principal, meta, SERVERS, serverId, server.teamId, true);
+    await this.recordChange(principal, meta, server, { action: 'dissociate', oldValues: { server_id: serverId, [column]: memberId } });
+  }
+
+  /** The permission decision and the audit row of a change to one of the server's associations. */
+  private async recordChange(
+    principal: Principal,
+    meta: RequestMeta,
+    server: RegistryRow,
+    change: Pick<AuditEntry, 'action' | 'oldValues' | 'newValues'>,
+  ): Promise<void> {
+    this.registry.decision(principal, meta, SERVERS, server.id, server.teamId, true);
     await this.audit.record(
       { principal, meta },
       {
-        action: 'dissociate',
+        ...change,
         resourceType: 'server',
-        resourceId: serverId,
+        resourceId: server.id,
         resourceName: (server as unknown as { name: string }).name,
         teamId: server.teamId,
-        oldValues: { server_id: serverId, [column]: memberId },
       },
     );
   }

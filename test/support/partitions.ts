@@ -11,7 +11,7 @@ import { PARTITIONED_TABLES } from '../../src/role-registry';
 
 /** Creates the schema of all four roles in one database. */
 export async function migrateAll(url: string): Promise<void> {
-  const [db] = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases;
+  const [db] = resolveTopology({ core: url }).databases;
   await migrateDatabase(db, ROLE_DEFINITIONS);
 }
 
@@ -29,6 +29,7 @@ export function settings(overrides: Partial<PartitionSettings> = {}): PartitionS
       metrics: { period: 'day', retentionDays: 5 },
       logs: { period: 'month', retentionDays: 40 },
       audit: { period: 'week', retentionDays: 20 },
+      observability: { period: 'day', retentionDays: 3 },
     },
     ...overrides,
   };
@@ -68,30 +69,49 @@ const FILLERS: Record<string, string> = {
   'timestamp with time zone': 'now()',
 };
 
-const insertSql = new Map<string, string>();
+/** Columns whose filler must be a valid (or unique) value rather than the type's. */
+const COLUMN_FILLERS: Record<string, string> = {
+  metric_type: `'gauge'`,
+  trace_id: 'md5(random()::text)',
+  span_id: 'left(md5(random()::text), 16)',
+};
+
+const insertSql = new Map<string, { sql: string; hasId: boolean }>();
 
 /**
  * Inserts one row at `at` into a partitioned table (every required column filled) and
- * returns the partition it landed in. `id` may be given, to link a row from elsewhere.
+ * returns the partition it landed in. `id` may be given, to link a row from elsewhere;
+ * `timeColumn` is the table's partition key when it is not "timestamp".
  */
-export async function insertRow(db: Pool | PoolClient | DataSource, table: string, at: Date | string, id?: string): Promise<string> {
-  let sql = insertSql.get(table);
-  if (!sql) {
-    const cols: Array<{ name: string; type: string }> = await query(
+export async function insertRow(
+  db: Pool | PoolClient | DataSource,
+  table: string,
+  at: Date | string,
+  id?: string,
+  timeColumn = 'timestamp',
+): Promise<string> {
+  let statement = insertSql.get(table);
+  if (!statement) {
+    const cols: Array<{ name: string; type: string; required: boolean }> = await query(
       db,
-      `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-        WHERE table_schema = current_schema() AND table_name = $1 AND is_nullable = 'NO' AND column_default IS NULL
-          AND column_name NOT IN ('id', 'timestamp') ORDER BY ordinal_position`,
+      `SELECT column_name AS name, data_type AS type, is_nullable = 'NO' AND column_default IS NULL AS required
+         FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
       [table],
     );
-    const names = cols.map((c) => `"${c.name}"`);
-    const values = cols.map((c) => FILLERS[c.type] ?? `'x'`);
-    sql = `INSERT INTO "${table}" (id, "timestamp"${names.map((n) => `, ${n}`).join('')})
-           VALUES (coalesce($2::uuid, gen_random_uuid()), $1${values.map((v) => `, ${v}`).join('')})
-           RETURNING tableoid::regclass::text AS partition`;
-    insertSql.set(table, sql);
+    const hasId = cols.some((c) => c.name === 'id');
+    const filled = cols.filter((c) => c.required && c.name !== 'id' && c.name !== timeColumn);
+    const names = [...(hasId ? ['id'] : []), `"${timeColumn}"`, ...filled.map((c) => `"${c.name}"`)];
+    const values = [
+      ...(hasId ? ['coalesce($2::uuid, gen_random_uuid())'] : []),
+      '$1',
+      ...filled.map((c) => COLUMN_FILLERS[c.name] ?? FILLERS[c.type] ?? `'x'`),
+    ];
+    const sql = `INSERT INTO "${table}" (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING tableoid::regclass::text AS partition`;
+    insertSql.set(table, (statement = { sql, hasId }));
   }
-  const [row] = await query<{ partition: string }>(db, sql, [typeof at === 'string' ? at : at.toISOString(), id ?? null]);
+  const time = typeof at === 'string' ? at : at.toISOString();
+  const [row] = await query<{ partition: string }>(db, statement.sql, statement.hasId ? [time, id ?? null] : [time]);
   return row.partition;
 }
 

@@ -81,6 +81,10 @@ export const PARTITIONED_TABLES = [
   'structured_log_entries',
   'audit_trails',
   'permission_audit_log',
+  'observability_traces',
+  'observability_spans',
+  'observability_events',
+  'observability_metrics',
 ];
 
 export const TABLES_BY_ROLE = {

@@ -1,27 +1,28 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ObservabilitySpan } from './observability-span.entity';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A point-in-time event inside a span (log line, exception...). */
+/**
+ * A point-in-time event inside a span (log line, exception…). Partitioned by range on
+ * `timestamp`. The id is derived from (trace, span, position in the span), so a resent span
+ * does not duplicate its events; `trace_id` and `span_id` are plain values (no foreign key:
+ * a span and its events are written by separate COPYs and expire by their own partitions).
+ */
 @Entity('observability_events')
-@Index('ix_observability_events_span_id', ['spanId'])
-@Index('ix_observability_events_name_timestamp', ['name', 'timestamp'])
-@Index('ix_observability_events_timestamp', ['timestamp'])
+@Index('ix_observability_events_trace_id', ['traceId'])
 export class ObservabilityEvent {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_observability_events' })
   id: string;
 
+  @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'pk_observability_events' })
+  timestamp: Date;
+
+  @Column({ type: 'varchar', length: 36 })
+  traceId: string;
+
   @Column({ type: 'varchar', length: 36 })
   spanId: string;
 
-  @ManyToOne(() => ObservabilitySpan, (span) => span.events, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'span_id', foreignKeyConstraintName: 'fk_observability_events_span' })
-  span?: ObservabilitySpan;
-
   @Column({ type: 'varchar', length: 255 })
   name: string;
-
-  @Column({ type: 'timestamptz' })
-  timestamp: Date;
 
   @Column({ type: 'jsonb', nullable: true })
   attributes: Record<string, unknown> | null;

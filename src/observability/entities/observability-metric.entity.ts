@@ -1,15 +1,20 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ObservabilityTrace } from './observability-trace.entity';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One metric sample, optionally tied to the trace it was measured in. */
+/**
+ * One metric sample, optionally tied to the trace it was measured in (`trace_id`, a plain
+ * value: a foreign key into the partitioned traces table would need the trace's start time).
+ * Partitioned by range on `timestamp`.
+ */
 @Entity('observability_metrics')
 @Index('ix_observability_metrics_name_timestamp', ['name', 'timestamp'])
 @Index('ix_observability_metrics_trace_id', ['traceId'])
-@Index('ix_observability_metrics_resource_type_resource_id', ['resourceType', 'resourceId'])
 @Check('ck_observability_metrics_metric_type', `"metric_type" IN ('counter', 'gauge', 'histogram')`)
 export class ObservabilityMetric {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_observability_metrics' })
   id: string;
+
+  @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'pk_observability_metrics' })
+  timestamp: Date;
 
   @Column({ type: 'varchar', length: 255 })
   name: string;
@@ -20,9 +25,6 @@ export class ObservabilityMetric {
 
   @Column({ type: 'double precision' })
   value: number;
-
-  @Column({ type: 'timestamptz' })
-  timestamp: Date;
 
   @Column({ type: 'varchar', length: 50, nullable: true })
   unit: string | null;
@@ -39,8 +41,4 @@ export class ObservabilityMetric {
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   traceId: string | null;
-
-  @ManyToOne(() => ObservabilityTrace, { nullable: true, onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'trace_id', foreignKeyConstraintName: 'fk_observability_metrics_trace' })
-  trace?: ObservabilityTrace | null;
 }

@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 /** A user's saved trace search. `filter_config` describes a filter; it is never SQL. */
 @Entity('observability_saved_queries')
 @Index('ix_observability_saved_queries_user_email', ['userEmail'])
+// Partial index (WHERE is_shared): TypeORM cannot declare the predicate.
+@Index('ix_observability_saved_queries_is_shared', { synchronize: false })
 export class ObservabilitySavedQuery {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_observability_saved_queries' })
   id: string;

@@ -1,45 +1,37 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn } from 'typeorm';
-import type { ObservabilityEvent } from './observability-event.entity';
-import { ObservabilityTrace } from './observability-trace.entity';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One span of a trace; `parent_span_id` makes the tree. */
+/**
+ * One span. Partitioned by range on `start_time`; the primary key (trace id, span id, start)
+ * makes a resent span a duplicate. `trace_id` and `parent_span_id` are plain values, not
+ * foreign keys: spans arrive in any order, and a parent may arrive later, never, or already
+ * have expired.
+ */
 @Entity('observability_spans')
-@Index('ix_observability_spans_trace_id', ['traceId'])
-@Index('ix_observability_spans_parent_span_id', ['parentSpanId'])
-@Index('ix_observability_spans_start_time', ['startTime'])
-@Index('ix_observability_spans_resource_type_resource_id', ['resourceType', 'resourceId'])
+@Index('ix_observability_spans_service_start_time', ['service', 'startTime'])
+// GIN (jsonb_path_ops) over resource and span attributes merged, for `attr.<key>=<value>`.
+@Index('ix_observability_spans_all_attributes', { synchronize: false })
 @Check('ck_observability_spans_status', `"status" IN ('unset', 'ok', 'error')`)
 export class ObservabilitySpan {
-  /** W3C span id (16 hex characters) or a UUID. */
+  /** W3C trace id: 32 lowercase hex characters. */
+  @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_observability_spans' })
+  traceId: string;
+
+  /** W3C span id: 16 lowercase hex characters. */
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_observability_spans' })
   spanId: string;
 
-  @Column({ type: 'varchar', length: 36 })
-  traceId: string;
-
-  @ManyToOne(() => ObservabilityTrace, (trace) => trace.spans, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'trace_id', foreignKeyConstraintName: 'fk_observability_spans_trace' })
-  trace?: ObservabilityTrace;
+  @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'pk_observability_spans' })
+  startTime: Date;
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   parentSpanId: string | null;
 
-  @ManyToOne(() => ObservabilitySpan, (span) => span.children, { nullable: true, onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'parent_span_id', foreignKeyConstraintName: 'fk_observability_spans_parent' })
-  parent?: ObservabilitySpan | null;
-
-  @OneToMany(() => ObservabilitySpan, (span) => span.parent)
-  children?: ObservabilitySpan[];
-
   @Column({ type: 'varchar', length: 255 })
   name: string;
 
-  /** internal | server | client | producer | consumer */
+  /** internal | server | client | producer | consumer | unspecified */
   @Column({ type: 'varchar', length: 20, default: 'internal' })
   kind: string;
-
-  @Column({ type: 'timestamptz' })
-  startTime: Date;
 
   @Column({ type: 'timestamptz', nullable: true })
   endTime: Date | null;
@@ -54,8 +46,31 @@ export class ObservabilitySpan {
   @Column({ type: 'text', nullable: true })
   statusMessage: string | null;
 
+  /** The resource's service.name. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  service: string | null;
+
+  /** The instrumentation scope that made the span. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  scopeName: string | null;
+
   @Column({ type: 'jsonb', nullable: true })
   attributes: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  resourceAttributes: Record<string, unknown> | null;
+
+  /** gen_ai.request.model (or gen_ai.response.model). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  model: string | null;
+
+  /** gen_ai.usage.input_tokens. */
+  @Column({ type: 'bigint', nullable: true })
+  inputTokens: string | null;
+
+  /** gen_ai.usage.output_tokens. */
+  @Column({ type: 'bigint', nullable: true })
+  outputTokens: string | null;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   resourceName: string | null;
@@ -69,7 +84,4 @@ export class ObservabilitySpan {
 
   @CreateDateColumn({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
-
-  @OneToMany('ObservabilityEvent', (event: ObservabilityEvent) => event.span)
-  events?: ObservabilityEvent[];
 }

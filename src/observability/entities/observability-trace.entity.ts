@@ -1,22 +1,28 @@
-import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn } from 'typeorm';
-import type { ObservabilitySpan } from './observability-span.entity';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** One trace (a request through the gateway). */
+/**
+ * The summary of one trace, kept by the trigger `tr_observability_spans_summary` as spans
+ * arrive (see migrations/observability/1795500000000-…): start and end over every span seen,
+ * counts, services, GenAI token totals, and the root span's name, service, status and HTTP
+ * fields once the root has arrived. Partitioned by range on `start_time`.
+ */
 @Entity('observability_traces')
 @Index('ix_observability_traces_start_time', ['startTime'])
-@Index('ix_observability_traces_user_email_start_time', ['userEmail', 'startTime'])
-@Index('ix_observability_traces_status_start_time', ['status', 'startTime'])
+// GIN over the services array: TypeORM cannot declare the access method.
+@Index('ix_observability_traces_services', { synchronize: false })
 @Check('ck_observability_traces_status', `"status" IN ('unset', 'ok', 'error')`)
 export class ObservabilityTrace {
-  /** W3C trace id (32 hex characters) or a UUID. */
+  /** W3C trace id: 32 lowercase hex characters. */
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_observability_traces' })
   traceId: string;
 
-  @Column({ type: 'varchar', length: 255 })
-  name: string;
-
-  @Column({ type: 'timestamptz' })
+  /** The earliest start of the spans seen; the partition key. */
+  @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'pk_observability_traces' })
   startTime: Date;
+
+  /** The root span's name; null until the root arrives. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  name: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   endTime: Date | null;
@@ -24,7 +30,7 @@ export class ObservabilityTrace {
   @Column({ type: 'double precision', nullable: true })
   durationMs: number | null;
 
-  /** unset | ok | error */
+  /** error when any span failed; otherwise the root's status (unset until it arrives). */
   @Column({ type: 'varchar', length: 20, default: 'unset' })
   status: string;
 
@@ -49,15 +55,45 @@ export class ObservabilityTrace {
   @Column({ type: 'varchar', length: 45, nullable: true })
   ipAddress: string | null;
 
+  /** The root span's attributes. */
   @Column({ type: 'jsonb', nullable: true })
   attributes: Record<string, unknown> | null;
 
   @Column({ type: 'jsonb', nullable: true })
   resourceAttributes: Record<string, unknown> | null;
 
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  rootSpanId: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  rootService: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  spanCount: number;
+
+  @Column({ type: 'integer', default: 0 })
+  errorCount: number;
+
+  /** Every service.name among the trace's spans, sorted. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  services: string[];
+
+  /** Every gen_ai.request.model among the trace's spans, sorted. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  models: string[];
+
+  @Column({ type: 'bigint', default: 0 })
+  inputTokens: string;
+
+  @Column({ type: 'bigint', default: 0 })
+  outputTokens: string;
+
+  @Column({ type: 'bigint', default: 0 })
+  totalTokens: string;
+
   @CreateDateColumn({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
-  @OneToMany('ObservabilitySpan', (span: ObservabilitySpan) => span.trace)
-  spans?: ObservabilitySpan[];
+  @UpdateDateColumn({ type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
 }

@@ -1,0 +1,321 @@
+/**
+ * npm run bench:traces — trace ingest and trace queries, in one run, on its own embedded PostgreSQL:
+ *
+ *   1. baseline: plain COPY of the span rows the receiver writes, into the same partitioned
+ *      observability_spans (its summary trigger included; also shown without it);
+ *   2. http: POST /v1/traces with protobuf bodies from concurrent keep-alive clients against the
+ *      real service (src/main.ts, a child process), until every span is committed; then the same
+ *      with OBSERVABILITY_SELF_TRACES=true (the service traces itself into the same tables);
+ *   3. queries: with BENCH_QUERY_SPANS (default 5,000,000) spans over the last 24 hours, p50/p95
+ *      of GET /api/v1/traces/:id and of a one-hour search by service and min duration.
+ *
+ * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { resolveTopology } from '../src/database/database-topology';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { ROLE_DEFINITIONS } from '../src/role-registry';
+import { SpanRecord } from '../src/observability/otlp/otlp-request';
+import { makeTrace, protobufBody, SERVICES, SpanCopy, SPANS_PER_TRACE } from './traces-data';
+
+const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
+const QUERY_SPANS = Number(process.env.BENCH_QUERY_SPANS ?? 5_000_000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+const PER_REQUEST = Number(process.env.BENCH_TRACES_PER_REQUEST ?? 50);
+const TOKEN = `ff_bench_traces_${Date.now().toString(36)}_0123456789abcdef`;
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const HOUR = 3_600_000;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+const reset = (url: string) => sql(url, 'TRUNCATE observability_spans, observability_traces, observability_events; CHECKPOINT');
+const spanCount = async (url: string, where = 'true') =>
+  Number((await sql<{ n: string }>(url, `SELECT count(*) AS n FROM observability_spans WHERE ${where}`))[0].n);
+
+interface Service {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startService(url: string, extra: Record<string, string> = {}): Promise<Service> {
+  const port = await freePort();
+  const spool = mkdtempSync(join(tmpdir(), 'ff-bench-spool-'));
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: join(__dirname, '..'),
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      SPOOL_DIR: spool,
+      LOG_LEVEL: 'warn',
+      METRICS_ROLLUP_ENABLED: 'false',
+      ADMIN_TOKEN: TOKEN,
+      ...extra,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (
+    let i = 0;
+    !(await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
+    if (i > 480) throw new Error('service did not start');
+    await sleep(250);
+  }
+  return {
+    port,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(spool, { recursive: true, force: true });
+    },
+  };
+}
+
+function send(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  body?: Buffer,
+): Promise<{ status: number; retryAfter?: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...AUTH };
+    if (body) Object.assign(headers, { 'content-type': 'application/x-protobuf', 'content-length': body.length });
+    const req = request({ agent, host: '127.0.0.1', port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+          text: Buffer.concat(chunks).toString(),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** All bodies through POST /v1/traces by CLIENTS clients honouring Retry-After; timed until the writer committed them all. */
+async function httpRun(url: string, bodies: Buffer[], spans: number, extra: Record<string, string> = {}) {
+  const service = await startService(url, extra);
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  let next = 0;
+  let refused = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        for (;;) {
+          const res = await send(agent, service.port, 'POST', '/v1/traces', body);
+          if (res.status === 200) break;
+          if (res.status !== 429 && res.status !== 503) throw new Error(`receiver answered ${res.status}: ${res.text}`);
+          refused++;
+          await sleep(1000 * Number(res.retryAfter ?? 1));
+        }
+      }
+    }),
+  );
+  for (;;) {
+    const status = JSON.parse((await send(agent, service.port, 'GET', '/status/database')).text) as {
+      writers: { tables: Array<{ table: string; written: number; queued: number }> };
+    };
+    const t = status.writers.tables.find((x) => x.table === 'observability_spans');
+    if (t && t.written >= spans && t.queued === 0) break;
+    await sleep(20);
+  }
+  const ms = performance.now() - started;
+  agent.destroy();
+  await service.stop();
+  const stored = await spanCount(url, `service <> 'fourfold'`);
+  if (stored !== spans) throw new Error(`http run stored ${stored} spans, expected ${spans}`);
+  return { ms, refused, selfSpans: await spanCount(url, `service = 'fourfold'`) };
+}
+
+async function fillForQueries(url: string, copy: SpanCopy): Promise<string[]> {
+  const traces = Math.ceil(QUERY_SPANS / SPANS_PER_TRACE);
+  const now = Date.now() - 5 * 60_000;
+  const sample: string[] = [];
+  const perChunk = 1000; // traces per COPY transaction (20,000 spans)
+  const clients = await Promise.all([0, 1].map(async () => Object.assign(new Client({ connectionString: url }), {})));
+  await Promise.all(clients.map((c) => c.connect()));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < traces) {
+        const from = next;
+        next += perChunk;
+        const spans: SpanRecord[] = [];
+        for (let i = from; i < Math.min(from + perChunk, traces); i++) {
+          const trace = makeTrace(i, now - (i * 24 * HOUR) / traces - Math.random() * 1000);
+          if (i % 997 === 0) sample.push(trace[0].traceId);
+          spans.push(...trace);
+        }
+        await copy.copy(client, [copy.text(spans)]);
+      }
+    }),
+  );
+  await Promise.all(clients.map((c) => c.end()));
+  await sql(url, 'ANALYZE observability_spans; ANALYZE observability_traces');
+  console.log(
+    `filled ${traces * SPANS_PER_TRACE} spans (${traces} traces) over 24 h in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return sample;
+}
+
+async function latencies(port: number, paths: string[]): Promise<{ p50: number; p95: number; items: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  let items = 0;
+  for (const path of paths) {
+    const t = performance.now();
+    const res = await send(agent, port, 'GET', path);
+    times.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${res.text.slice(0, 200)}`);
+    const body = JSON.parse(res.text) as { items?: unknown[]; spans?: unknown[] };
+    items += (body.items ?? body.spans ?? []).length;
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), items: items / paths.length };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ff-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'bench', persistent: false });
+  const url = pg.url;
+  try {
+    console.log(
+      `machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GB RAM; node ${process.version}; PostgreSQL embedded 18`,
+    );
+    // Migrations and partition maintenance (today's partitions exist before anything is written).
+    await (await startService(url)).stop();
+    const db = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
+    const ds = new DataSource(dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: 1, connectTimeoutMs: 5000 }));
+    await (ds as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
+
+    const traces = Math.ceil(SPANS / SPANS_PER_TRACE);
+    const start = Date.now() - 10 * 60_000;
+    const all: SpanRecord[][] = Array.from({ length: traces }, (_, i) => makeTrace(i, start + (i * 5 * 60_000) / traces));
+    const copy = new SpanCopy(ds, all[0]);
+    const text: string[] = [];
+    for (let i = 0; i < traces; i += 250) text.push(copy.text(all.slice(i, i + 250).flat()));
+    const bodies: Buffer[] = [];
+    for (let i = 0; i < traces; i += PER_REQUEST) bodies.push(protobufBody(all.slice(i, i + PER_REQUEST).flat()));
+    const spans = traces * SPANS_PER_TRACE;
+    const avgBody = Math.round(bodies.reduce((n, b) => n + b.length, 0) / bodies.length);
+    console.log(
+      `ingest: ${spans} spans (${traces} traces of ${SPANS_PER_TRACE}), ${CLIENTS} clients, ${PER_REQUEST * SPANS_PER_TRACE} spans (${Math.round(avgBody / 1024)} KB protobuf) per request\n`,
+    );
+
+    const timedCopy = async (triggers: boolean) => {
+      await reset(url);
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      const t = performance.now();
+      await copy.copy(c, text, triggers);
+      const ms = performance.now() - t;
+      await c.end();
+      if ((await spanCount(url)) !== spans) throw new Error('baseline span count mismatch');
+      return ms;
+    };
+    const rawMs = await timedCopy(false);
+    const baseMs = await timedCopy(true);
+    const base = rate(spans, baseMs);
+    await reset(url);
+    const http = await httpRun(url, bodies, spans);
+    await reset(url);
+    const traced = await httpRun(url, bodies, spans, { OBSERVABILITY_SELF_TRACES: 'true' });
+
+    const line = (name: string, r: number, note: string) =>
+      console.log(`${name.padEnd(46)} ${String(r).padStart(8)} spans/s   ratio ${(r / base).toFixed(2)}   ${note}`);
+    line('baseline: plain COPY (summary trigger on)', base, `${(baseMs / 1000).toFixed(2)} s`);
+    line('  plain COPY, trigger off (for reference)', rate(spans, rawMs), `${(rawMs / 1000).toFixed(2)} s`);
+    line(
+      `http: POST /v1/traces protobuf ×${CLIENTS}`,
+      rate(spans, http.ms),
+      `${(http.ms / 1000).toFixed(2)} s (target ≥ 0.50), ${http.refused} × 429/503`,
+    );
+    line(
+      'http, OBSERVABILITY_SELF_TRACES=true',
+      rate(spans, traced.ms),
+      `${(traced.ms / 1000).toFixed(2)} s, ${traced.refused} × 429/503, ${traced.selfSpans} own spans stored`,
+    );
+    console.log(`self-tracing overhead on ingest: ${(((traced.ms - http.ms) / http.ms) * 100).toFixed(1)} %\n`);
+
+    await reset(url);
+    const sample = await fillForQueries(url, copy);
+    const service = await startService(url);
+    try {
+      const byId = await latencies(
+        service.port,
+        Array.from({ length: 300 }, (_, i) => `/api/v1/traces/${sample[i % sample.length]}`),
+      );
+      const searches = Array.from({ length: 200 }, (_, i) => {
+        const to = new Date(Date.now() - 5 * 60_000 - Math.random() * 23 * HOUR);
+        const from = new Date(to.getTime() - HOUR);
+        return `/api/v1/traces?service=${SERVICES[i % SERVICES.length]}&min_duration_ms=1000&from=${from.toISOString()}&to=${to.toISOString()}`;
+      });
+      const search = await latencies(service.port, searches);
+      console.log(`queries over ${await spanCount(url)} spans (HTTP, authenticated, one client):`);
+      console.log(
+        `  trace by id (${SPANS_PER_TRACE} spans)             p50 ${byId.p50.toFixed(1)} ms   p95 ${byId.p95.toFixed(1)} ms   (target p95 < 20 ms)`,
+      );
+      console.log(
+        `  1-hour search, service + min duration  p50 ${search.p50.toFixed(1)} ms   p95 ${search.p95.toFixed(1)} ms   (target p95 < 100 ms; ${search.items.toFixed(0)} items a page)`,
+      );
+    } finally {
+      await service.stop();
+    }
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { isoString } from '../../writer/copy-encoding';
+import { EventRecord, SpanRecord } from '../otlp/otlp-request';
+
+/** Rows of observability_spans and observability_events, keyed by column, for the writer. */
+export interface TraceRows {
+  spans: Record<string, unknown>[];
+  events: Record<string, unknown>[];
+}
+
+const NS_PER_US = 1000n;
+
+/**
+ * A timestamptz literal with microseconds (PostgreSQL's precision), so sub-millisecond spans
+ * keep their order and a resent span has exactly the same primary key.
+ */
+export function timestampOf(nanos: bigint): string {
+  const micros = nanos / NS_PER_US;
+  const ms = Number(micros / 1000n);
+  const extra = Number(micros % 1000n);
+  const iso = isoString(ms); // …SS.mmmZ
+  return `${iso.slice(0, -1)}${extra < 10 ? '00' : extra < 100 ? '0' : ''}${extra}Z`;
+}
+
+/** Nanoseconds between two instants, in milliseconds (fractional). */
+export const durationMs = (start: bigint, end: bigint): number => Number(end - start) / 1e6;
+
+const GEN_AI_MODEL = ['gen_ai.request.model', 'gen_ai.response.model'];
+const GEN_AI_INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
+const GEN_AI_OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
+
+function first(attributes: Record<string, unknown>, keys: string[]): unknown {
+  for (const key of keys) if (attributes[key] !== undefined && attributes[key] !== null) return attributes[key];
+  return undefined;
+}
+
+/** A token count: a non-negative integer (sent as an int, or as a decimal string). */
+function tokens(value: unknown): number | null {
+  const n = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** The OpenTelemetry GenAI semantic conventions: model and token usage of a span. */
+export function genAiUsage(attributes: Record<string, unknown>): { model: string | null; input: number | null; output: number | null } {
+  const model = first(attributes, GEN_AI_MODEL);
+  return {
+    model: typeof model === 'string' && model !== '' ? model.slice(0, 255) : null,
+    input: tokens(first(attributes, GEN_AI_INPUT)),
+    output: tokens(first(attributes, GEN_AI_OUTPUT)),
+  };
+}
+
+/** A stable UUID (version 5 layout) for the `index`-th event of a span: resends map to the same row. */
+export function eventId(traceId: string, spanId: string, index: number, event: EventRecord): string {
+  const h = createHash('sha1').update(`${traceId}/${spanId}/${index}/${event.timeNanos}/${event.name}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const text = (value: unknown): string | null =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+
+function eventRow(span: SpanRecord, event: EventRecord, index: number): Record<string, unknown> {
+  const exception = event.name === 'exception';
+  const a = event.attributes;
+  return {
+    id: eventId(span.traceId, span.spanId, index, event),
+    timestamp: timestampOf(event.timeNanos),
+    trace_id: span.traceId,
+    span_id: span.spanId,
+    name: event.name,
+    attributes: a,
+    severity: exception ? 'error' : null,
+    message: text(a['message'] ?? a['log.message'] ?? null),
+    exception_type: exception ? (text(a['exception.type'])?.slice(0, 255) ?? null) : null,
+    exception_message: exception ? text(a['exception.message']) : null,
+    exception_stacktrace: exception ? text(a['exception.stacktrace']) : null,
+  };
+}
+
+/** The rows of a batch of spans: one per span, one per span event. */
+export function traceRows(spans: readonly SpanRecord[]): TraceRows {
+  const rows: TraceRows = { spans: [], events: [] };
+  for (const span of spans) {
+    const usage = genAiUsage(span.attributes);
+    rows.spans.push({
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      start_time: timestampOf(span.startNanos),
+      parent_span_id: span.parentSpanId,
+      name: span.name,
+      kind: span.kind,
+      end_time: timestampOf(span.endNanos),
+      duration_ms: durationMs(span.startNanos, span.endNanos),
+      status: span.status,
+      status_message: span.statusMessage,
+      service: span.service,
+      scope_name: span.scopeName,
+      attributes: span.attributes,
+      resource_attributes: span.resourceAttributes,
+      model: usage.model,
+      input_tokens: usage.input,
+      output_tokens: usage.output,
+    });
+    for (let i = 0; i < span.events.length; i++) rows.events.push(eventRow(span, span.events[i], i));
+  }
+  return rows;
+}

@@ -1,0 +1,96 @@
+/**
+ * The OTLP trace messages, decoded and encoded by protobufjs over the official
+ * opentelemetry-proto definitions. The code is the one generated (pbjs static) and published
+ * by the OpenTelemetry JS project in @opentelemetry/otlp-transformer; its last release that
+ * ships it (0.216) is installed under the alias `otlp-proto-definitions` (see package.json).
+ * Only the shapes fourfold reads are typed here; protobufjs leaves absent fields null.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import root = require('otlp-proto-definitions/build/src/generated/root');
+
+/** A fixed64/int64 as protobufjs decodes it (a long.js Long), or a plain number. */
+export interface LongLike {
+  low: number;
+  high: number;
+  unsigned?: boolean;
+}
+export type Int64 = LongLike | number;
+
+export interface PbAnyValue {
+  stringValue?: string | null;
+  boolValue?: boolean | null;
+  intValue?: Int64 | null;
+  doubleValue?: number | null;
+  arrayValue?: { values?: PbAnyValue[] | null } | null;
+  kvlistValue?: { values?: PbKeyValue[] | null } | null;
+  bytesValue?: Uint8Array | null;
+}
+
+export interface PbKeyValue {
+  key?: string | null;
+  value?: PbAnyValue | null;
+}
+
+export interface PbEvent {
+  timeUnixNano?: Int64 | null;
+  name?: string | null;
+  attributes?: PbKeyValue[] | null;
+}
+
+export interface PbSpan {
+  traceId?: Uint8Array | null;
+  spanId?: Uint8Array | null;
+  parentSpanId?: Uint8Array | null;
+  name?: string | null;
+  kind?: number | null;
+  startTimeUnixNano?: Int64 | null;
+  endTimeUnixNano?: Int64 | null;
+  attributes?: PbKeyValue[] | null;
+  events?: PbEvent[] | null;
+  status?: { code?: number | null; message?: string | null } | null;
+}
+
+export interface PbExportTraceServiceRequest {
+  resourceSpans?: Array<{
+    resource?: { attributes?: PbKeyValue[] | null } | null;
+    scopeSpans?: Array<{ scope?: { name?: string | null; version?: string | null } | null; spans?: PbSpan[] | null }> | null;
+  }> | null;
+}
+
+interface MessageType<T> {
+  decode(reader: Uint8Array): T;
+  encode(message: unknown): { finish(): Uint8Array };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated root is typed as a bare protobufjs Root
+const v1 = (root as any).opentelemetry.proto.collector.trace.v1;
+const RequestType = v1.ExportTraceServiceRequest as MessageType<PbExportTraceServiceRequest>;
+const ResponseType = v1.ExportTraceServiceResponse as MessageType<unknown>;
+
+/** Decodes an ExportTraceServiceResponse (tests). */
+export function decodeTraceResponse(body: Uint8Array): {
+  partialSuccess?: { rejectedSpans?: Int64 | null; errorMessage?: string | null } | null;
+} {
+  return ResponseType.decode(body) as never;
+}
+
+/** Decodes an ExportTraceServiceRequest; throws protobufjs's error when the bytes are not one. */
+export function decodeTraceRequest(body: Uint8Array): PbExportTraceServiceRequest {
+  return RequestType.decode(body);
+}
+
+/** Encodes an ExportTraceServiceRequest (benchmarks and tests build protobuf bodies with it). */
+export function encodeTraceRequest(message: PbExportTraceServiceRequest): Buffer {
+  return Buffer.from(RequestType.encode(message).finish());
+}
+
+/** An ExportTraceServiceResponse, with partial_success only when spans were rejected. */
+export function encodeTraceResponse(rejectedSpans: number, errorMessage: string): Buffer {
+  const message = rejectedSpans > 0 ? { partialSuccess: { rejectedSpans, errorMessage } } : {};
+  return Buffer.from(ResponseType.encode(message).finish());
+}
+
+/** The JSON form of the same response (OTLP/JSON: int64 as a decimal string). */
+export function jsonTraceResponse(rejectedSpans: number, errorMessage: string): object {
+  return rejectedSpans > 0 ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {};
+}

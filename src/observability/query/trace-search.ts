@@ -1,0 +1,96 @@
+import { attributeCandidates, TraceFilter, windowOf } from './trace-filter';
+
+/**
+ * SQL for a trace search over the summary table, built from a parsed filter: every value is
+ * a bound parameter, never text in the statement. Pure, so the shape of the query is tested
+ * without a database.
+ */
+
+/** Where a page ended: the sort key and trace id of its last item. */
+export interface SearchCursor {
+  sort: TraceFilter['sort'];
+  /** ISO time (sort=start) or a number as text (duration, tokens). */
+  key: string;
+  traceId: string;
+}
+
+export function encodeSearchCursor(cursor: SearchCursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.traceId]), 'utf8').toString('base64url');
+}
+
+/** The cursor, or null when it is not one of ours or belongs to another sort order. */
+export function decodeSearchCursor(text: string, sort: TraceFilter['sort']): SearchCursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 3 || value[0] !== sort) return null;
+    const [, key, traceId] = value as [string, unknown, unknown];
+    if (typeof key !== 'string' || typeof traceId !== 'string' || !/^[0-9a-f]{32}$/.test(traceId)) return null;
+    if (sort === 'start' ? Number.isNaN(Date.parse(key)) : !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(key)) return null;
+    return { sort, key, traceId };
+  } catch {
+    return null;
+  }
+}
+
+const SORT_COLUMN: Record<TraceFilter['sort'], { column: string; cast: string }> = {
+  start: { column: 't.start_time', cast: 'timestamptz' },
+  duration: { column: 't.duration_ms', cast: 'double precision' },
+  tokens: { column: 't.total_tokens', cast: 'bigint' },
+};
+
+/** The merged attributes of a span, exactly as the GIN index is declared, so the index serves it. */
+export const SPAN_ATTRIBUTES_EXPR = `(coalesce(s.resource_attributes, '{}') || coalesce(s.attributes, '{}'))`;
+
+/** Spans of a trace start at or after it and within this long after the window (for partition pruning). */
+const SPAN_SLACK = `interval '1 day'`;
+
+/** A timestamptz as ISO 8601 text with microseconds (a JS Date would keep only milliseconds). */
+export const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export const SUMMARY_COLUMNS = `t.trace_id, t.name AS root_name, t.root_service, ${isoText('t.start_time')} AS start_time,
+  ${isoText('t.end_time')} AS end_time, t.duration_ms, t.span_count, t.error_count, t.status, t.services, t.models,
+  t.input_tokens, t.output_tokens, t.total_tokens`;
+
+export function searchQuery(filter: TraceFilter, cursor: SearchCursor | null, now = new Date()): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (value: unknown) => `$${params.push(value)}`;
+  const { from, to } = windowOf(filter, now);
+  const where = [`t.start_time >= ${p(from.toISOString())}`, `t.start_time < ${p(to.toISOString())}`];
+  if (filter.service) where.push(`t.services @> ARRAY[${p(filter.service)}::text]`);
+  if (filter.name) where.push(`t.name = ${p(filter.name)}`);
+  if (filter.status) where.push(`t.status = ${p(filter.status)}`);
+  if (filter.minDurationMs !== undefined) where.push(`t.duration_ms >= ${p(filter.minDurationMs)}`);
+  if (filter.maxDurationMs !== undefined) where.push(`t.duration_ms <= ${p(filter.maxDurationMs)}`);
+  if (filter.model) where.push(`t.models @> ARRAY[${p(filter.model)}::text]`);
+  if (filter.minTokens !== undefined) where.push(`t.total_tokens >= ${p(filter.minTokens)}`);
+  if (filter.attributes.length) {
+    const matches = filter.attributes.map(
+      (a) =>
+        `(${attributeCandidates(a.key, a.value)
+          .map((c) => `${SPAN_ATTRIBUTES_EXPR} @> ${p(JSON.stringify(c))}::jsonb`)
+          .join(' OR ')})`,
+    );
+    // Every attribute on one span of the trace (like Jaeger's tags).
+    where.push(`EXISTS (SELECT 1 FROM observability_spans s
+       WHERE s.trace_id = t.trace_id AND s.start_time >= t.start_time AND s.start_time <= t.end_time
+         AND s.start_time >= ${p(from.toISOString())} AND s.start_time < ${p(to.toISOString())}::timestamptz + ${SPAN_SLACK}
+         AND ${matches.join(' AND ')})`);
+  }
+  const { column, cast } = SORT_COLUMN[filter.sort];
+  if (cursor) where.push(`(${column}, t.trace_id) < (${p(cursor.key)}::${cast}, ${p(cursor.traceId)})`);
+  const sql = `SELECT ${SUMMARY_COLUMNS}
+    FROM observability_traces t
+   WHERE ${where.join('\n     AND ')}
+   ORDER BY ${column} DESC, t.trace_id DESC
+   LIMIT ${p(filter.limit + 1)}`;
+  return { sql, params };
+}
+
+/** The cursor that continues after `row` (the last item of a page). */
+export function cursorAfter(
+  filter: TraceFilter,
+  row: { trace_id: string; start_time: string; duration_ms: number; total_tokens: string },
+): string {
+  const key = filter.sort === 'start' ? row.start_time : filter.sort === 'duration' ? String(row.duration_ms) : String(row.total_tokens);
+  return encodeSearchCursor({ sort: filter.sort, key, traceId: row.trace_id });
+}

@@ -1,0 +1,51 @@
+/**
+ * Exports a small trace with the official OpenTelemetry SDK and OTLP exporter, in a process
+ * of its own: the exporters load node:http with a dynamic import(), which Jest's VM context
+ * refuses. Argument: JSON `{ url, token, format, service }`. Prints one JSON line:
+ * `{ traceId, rootSpanId, exports, failures }`.
+ */
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { otlpProvider } from './otlp';
+
+async function main(): Promise<void> {
+  const { url, token, format, service } = JSON.parse(process.argv[2]) as {
+    url: string;
+    token: string;
+    format: 'protobuf' | 'json';
+    service: string;
+  };
+  const { provider, exporter, tracer } = otlpProvider(url, token, format, service);
+  const root = tracer.startSpan('POST /rpc', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 },
+  });
+  const inRoot = trace.setSpan(context.active(), root);
+  const call = tracer.startSpan(
+    'tools/call weather',
+    { kind: SpanKind.CLIENT, attributes: { 'mcp.tool': 'weather', retries: 2, ratio: 0.5, cached: false, tags: ['a', 'b'] } },
+    inRoot,
+  );
+  call.addEvent('cache.miss', { key: 'weather:paris' });
+  call.setStatus({ code: SpanStatusCode.OK });
+  call.end();
+  const llm = tracer.startSpan(
+    'chat gpt-x',
+    { attributes: { 'gen_ai.request.model': 'gpt-x', 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 30 } },
+    inRoot,
+  );
+  llm.recordException(new TypeError('upstream refused'));
+  llm.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream refused' });
+  llm.end();
+  root.end();
+  await provider.forceFlush();
+  await provider.shutdown();
+  const { traceId, spanId } = root.spanContext();
+  process.stdout.write(
+    `${JSON.stringify({ traceId, rootSpanId: spanId, exports: exporter.results.length, failures: exporter.failures().map((f) => String(f.error)) })}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stdout.write(`${JSON.stringify({ error: String(error) })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+import { ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, ReadableSpan, SimpleSpanProcessor, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+/** An exporter that remembers the result of every export it forwards. */
+export class RecordingExporter implements SpanExporter {
+  readonly results: ExportResult[] = [];
+  constructor(private readonly inner: SpanExporter) {}
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.inner.export(spans, (result) => {
+      this.results.push(result);
+      done(result);
+    });
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+  failures(): ExportResult[] {
+    return this.results.filter((r) => r.code !== ExportResultCode.SUCCESS);
+  }
+}
+
+/** A tracer provider exporting with the official OTLP exporter (protobuf or JSON) to a running fourfold. */
+export function otlpProvider(baseUrl: string, token: string, format: 'protobuf' | 'json', service: string) {
+  const options = { url: `${baseUrl}/v1/traces`, headers: { authorization: `Bearer ${token}` } };
+  const exporter = new RecordingExporter(format === 'protobuf' ? new ProtoExporter(options) : new JsonExporter(options));
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service, 'deployment.environment': 'test' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  return { provider, exporter, tracer: provider.getTracer('fourfold-e2e', '1.0.0') };
+}
+
+export const hexId = (bytes: 16 | 8) => randomBytes(bytes).toString('hex');
+
+/** Unix nanoseconds of an instant, as OTLP/JSON writes them (decimal string). */
+export const nanos = (ms: number, extraNs = 0) => (BigInt(Math.round(ms)) * 1_000_000n + BigInt(extraNs)).toString();
+
+export interface JsonSpanSpec {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  startMs: number;
+  durationMs: number;
+  status?: 0 | 1 | 2;
+  attributes?: Record<string, string | number | boolean>;
+  kind?: number;
+}
+
+const anyValue = (v: string | number | boolean) =>
+  typeof v === 'string'
+    ? { stringValue: v }
+    : typeof v === 'boolean'
+      ? { boolValue: v }
+      : Number.isInteger(v)
+        ? { intValue: String(v) }
+        : { doubleValue: v };
+
+export function jsonSpan(s: JsonSpanSpec): Record<string, unknown> {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+    name: s.name,
+    kind: s.kind ?? 1,
+    startTimeUnixNano: nanos(s.startMs),
+    endTimeUnixNano: nanos(s.startMs + s.durationMs),
+    attributes: Object.entries(s.attributes ?? {}).map(([key, value]) => ({ key, value: anyValue(value) })),
+    status: { code: s.status ?? 0 },
+  };
+}
+
+/** An OTLP/JSON ExportTraceServiceRequest of one resource (service) and one scope. */
+export function jsonRequest(service: string, spans: Array<Record<string, unknown>>): Record<string, unknown> {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [{ scope: { name: 'e2e' }, spans }],
+      },
+    ],
+  };
+}
+
+export interface ExportedTrace {
+  traceId: string;
+  rootSpanId: string;
+  exports: number;
+  failures: string[];
+}
+
+/** Runs otlp-export-process.ts: the official SDK and exporter send one trace to `baseUrl`. */
+export function exportWithOfficialSdk(
+  baseUrl: string,
+  token: string,
+  format: 'protobuf' | 'json',
+  service: string,
+): Promise<ExportedTrace> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        join(__dirname, 'otlp-export-process.ts'),
+        JSON.stringify({ url: baseUrl, token, format, service }),
+      ],
+      { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const result = JSON.parse(out.trim().split('\n').pop() || '{}') as ExportedTrace & { error?: string };
+      if (code !== 0 || result.error) reject(new Error(`exporter process failed (${code}): ${result.error ?? out}`));
+      else resolve(result);
+    });
+  });
+}
