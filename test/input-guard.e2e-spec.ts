@@ -2,6 +2,7 @@ import { startApp, TestApp } from './support/app';
 import { createDatabase, dropDatabase, query } from './support/postgres';
 import { flushWriter } from './support/registry';
 import { StallProbe } from './support/stall-probe';
+import { RowWriter } from '../src/writer/row-writer';
 
 /**
  * The shared input checks in front of every route (src/http/input-guard.ts): bodies bounded
@@ -65,6 +66,42 @@ describe('input no route may receive', () => {
     named(await app.request('PUT', '/api/v1/users/x%40y.z/roles/vie%00wer'), 'role', /NUL/);
     named(await app.post('/api/v1/tools', { name: '\ud800' }), 'name', /unpaired/);
     expect(await counts()).toEqual(before);
+  });
+
+  it('the OTLP receiver, which reads its own bodies, applies the same rules: NUL refused naming the field, nothing refused later by PostgreSQL', async () => {
+    const refusedBefore = app.app.get(RowWriter).stats().totals.rejected;
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const span = (name: string, attribute: string) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  name,
+                  startTimeUnixNano: String(now),
+                  endTimeUnixNano: String(now + 1_000_000n),
+                  attributes: [{ key: 'k', value: { stringValue: attribute } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    named(await app.post('/v1/traces', span('a\u0000b', 'v')), 'resourceSpans[0].scopeSpans[0].spans[0].name', /NUL/);
+    named(
+      await app.post('/v1/traces', span('ok', 'v\u0000')),
+      'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.stringValue',
+      /NUL/,
+    );
+    named(await app.post('/v1/traces', `{"resourceSpans":${'['.repeat(100)}${']'.repeat(100)}}`), 'resourceSpans', /nested deeper/);
+    expect((await app.post('/v1/traces', span('ok', 'v'))).status).toBe(200);
+    await flushWriter(app);
+    expect(app.app.get(RowWriter).stats().totals.rejected).toBe(refusedBefore);
   });
 
   it('JSON nested 3,000 to 10,000 deep answers 400 naming the field', async () => {

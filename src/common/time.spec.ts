@@ -5,6 +5,7 @@ describe('parseIsoDateTime', () => {
     expect(parseIsoDateTime('2026-01-31T12:00:00Z')).toEqual(new Date('2026-01-31T12:00:00Z'));
     expect(parseIsoDateTime('2026-01-31T12:00:00.123456+01:30')).toEqual(new Date('2026-01-31T10:30:00.123Z'));
     expect(parseIsoDateTime('2024-02-29T00:00:00z')).toEqual(new Date('2024-02-29T00:00:00Z'));
+    expect(parseIsoDateTime('2026-01-31T12:00+0100')).toEqual(new Date('2026-01-31T11:00:00Z'));
     expect(parseIsoDateTime('0001-01-01T00:00:00Z')!.getUTCFullYear()).toBe(1);
     expect(parseIsoDateTime('0099-12-31T23:59:59Z')!.toISOString()).toBe('0099-12-31T23:59:59.000Z');
     expect(parseIsoDateTime('9999-12-31T23:59:59Z')!.toISOString()).toBe('9999-12-31T23:59:59.000Z');

@@ -90,6 +90,8 @@ export interface TracesSettings {
   maxSpansPerRequest: number;
   /** Spans that start longer ago than this are refused: their partition is already gone. */
   retentionDays: number;
+  /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
+  json: { maxDepth: number; maxKeys: number };
 }
 
 export interface GroupPolicy {
@@ -176,6 +178,7 @@ export function settingsFromEnv(env: Env): Settings {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
+      json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
     },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { FieldError } from './api-error';
-import { badText, findBadInput, JsonLimits, scanJson } from './json-guard';
+import { findBadInput, JsonLimits, scanJson } from '../common/json-guard';
+import { badText } from '../common/text';
 
 /**
  * The shared first line of input checks, in front of every route: what no route may

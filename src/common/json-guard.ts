@@ -1,9 +1,15 @@
-import { FieldError } from './api-error';
+import { badText } from './text';
+
+/** A refused input, named: the `errors[]` item of a 400. */
+export interface FieldError {
+  field: string;
+  reason: string;
+}
 
 /**
  * Bounds on request input, checked before anything else looks at it. Pure functions: the
- * HTTP layer (configure-http.ts, input-guard.ts) applies them to bodies, query strings and
- * path parameters.
+ * HTTP layer (http/configure-http.ts, http/input-guard.ts) and the OTLP receiver apply them to
+ * bodies, query strings and path parameters.
  */
 export interface JsonLimits {
   /** Deepest nesting of objects and arrays in a body. */
@@ -38,8 +44,10 @@ const CLOSE_ARRAY = 0x5d;
  * Those are what make parsing (objects times distinct shapes), DTO transformation (quadratic
  * in the keys of one object) and recursive validation (stack depth) expensive, so a body that
  * passes costs little at every later step. Malformed JSON is left for JSON.parse to report.
+ * `countKeys: false` keeps only the depth and distinct-name bounds, for bodies whose size is
+ * legitimately many keys of few names (an OTLP export of thousands of spans).
  */
-export function scanJson(body: Buffer, limits: JsonLimits): FieldError | null {
+export function scanJson(body: Buffer, limits: JsonLimits, { countKeys = true } = {}): FieldError | null {
   const inArray = new Uint8Array(limits.maxDepth + 2);
   const maxBodyKeys = limits.maxKeys * BODY_KEYS_FACTOR;
   let depth = 0;
@@ -66,10 +74,10 @@ export function scanJson(body: Buffer, limits: JsonLimits): FieldError | null {
       if (depth === 1) {
         field = body.toString('utf8', stringStart, stringEnd);
         inField = 0;
-      } else if (++inField > limits.maxKeys) {
+      } else if (++inField > limits.maxKeys && countKeys) {
         return refuse(`holds more than ${limits.maxKeys} keys and elements`);
       }
-      if (++bodyKeys > maxBodyKeys) return refuse(`the body holds more than ${maxBodyKeys} keys in all`);
+      if (++bodyKeys > maxBodyKeys && countKeys) return refuse(`the body holds more than ${maxBodyKeys} keys in all`);
       const name = body.toString('latin1', stringStart, stringEnd);
       if (!names.has(name)) {
         names.add(name);
@@ -87,21 +95,12 @@ export function scanJson(body: Buffer, limits: JsonLimits): FieldError | null {
         if (depth === 1) {
           item++;
           inField = 0;
-        } else if (++inField > limits.maxKeys) {
+        } else if (++inField > limits.maxKeys && countKeys) {
           return refuse(`holds more than ${limits.maxKeys} keys and elements`);
         }
       }
     }
   }
-  return null;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Why PostgreSQL would refuse this text (as text, or inside jsonb), or null. */
-export function badText(text: string): string | null {
-  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000)';
-  if (LONE_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate';
   return null;
 }
 
