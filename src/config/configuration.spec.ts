@@ -210,3 +210,24 @@ describe('parseEnv: API, authentication and logging variables', () => {
     expect(() => parseEnv({ METRICS_ENDPOINT_PUBLIC: 'maybe' })).toThrow(/METRICS_ENDPOINT_PUBLIC must be true or false/);
   });
 });
+
+describe('parseEnv: hardening variables', () => {
+  it('applies the defaults: JSON bounds, CORS off, a day of response time', () => {
+    expect(parseEnv({})).toMatchObject({
+      HTTP_JSON_MAX_DEPTH: 64,
+      HTTP_JSON_MAX_KEYS: 10_000,
+      CORS_ALLOWED_ORIGINS: [],
+      METRICS_MAX_RESPONSE_TIME_SECONDS: 86_400,
+    });
+  });
+
+  it('reads an allow-list of origins and refuses anything that is not an origin', () => {
+    expect(parseEnv({ CORS_ALLOWED_ORIGINS: 'https://console.example.com, http://localhost:5173' }).CORS_ALLOWED_ORIGINS).toEqual([
+      'https://console.example.com',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['*', 'console.example.com', 'https://console.example.com/', 'https://x.example.com/app', 'ftp://x.example.com']) {
+      expect(() => parseEnv({ CORS_ALLOWED_ORIGINS: bad })).toThrow(/CORS_ALLOWED_ORIGINS must list origins/);
+    }
+  });
+});

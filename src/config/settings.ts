@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
+import { SecretKeys } from '../common/secret-box';
 import { Env, PARTITION_PERIODS } from './configuration';
 
 /**
@@ -30,6 +31,10 @@ export interface HttpSettings {
   maxBodyBytes: number;
   /** A second port serving only GET /metrics, without a token; 0: none. */
   metricsPort: number;
+  /** Bounds on JSON bodies, checked on the raw bytes before parsing (src/http/json-guard.ts). */
+  json: { maxDepth: number; maxKeys: number };
+  /** Origins allowed cross-origin (CORS); empty: CORS off. */
+  corsAllowedOrigins: string[];
 }
 
 export interface HealthSettings {
@@ -70,6 +75,10 @@ export interface WriterSettings {
 
 export interface MetricsSettings {
   ingestMaxBatch: number;
+  /** Longest response time an execution may report, in seconds. */
+  maxResponseTimeSeconds: number;
+  /** How far back an execution's timestamp may go (METRICS_RETENTION_DAYS). */
+  retentionDays: number;
   nameCacheTtlMs: number;
   rollup: { enabled: boolean; intervalMs: number; lateDataHours: number };
   performance: { enabled: boolean; snapshotMs: number };
@@ -81,6 +90,8 @@ export interface TracesSettings {
   maxSpansPerRequest: number;
   /** Spans that start longer ago than this are refused: their partition is already gone. */
   retentionDays: number;
+  /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
+  json: { maxDepth: number; maxKeys: number };
 }
 
 export interface GroupPolicy {
@@ -108,6 +119,8 @@ export interface Settings {
   metrics: MetricsSettings;
   traces: TracesSettings;
   partitions: PartitionSettings;
+  /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
+  secrets: SecretKeys;
 }
 
 export type SettingsArea = keyof Settings;
@@ -121,7 +134,13 @@ export function settingsFromEnv(env: Env): Settings {
       logsDurable: env.LOGS_DB_DURABLE,
       embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
     },
-    http: { port: env.PORT, maxBodyBytes: env.HTTP_MAX_BODY_BYTES, metricsPort: env.METRICS_PORT },
+    http: {
+      port: env.PORT,
+      maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
+      metricsPort: env.METRICS_PORT,
+      json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    },
     health: { checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
     auth: {
       adminEmail: env.ADMIN_EMAIL,
@@ -145,6 +164,8 @@ export function settingsFromEnv(env: Env): Settings {
     },
     metrics: {
       ingestMaxBatch: env.METRICS_INGEST_MAX_BATCH,
+      maxResponseTimeSeconds: env.METRICS_MAX_RESPONSE_TIME_SECONDS,
+      retentionDays: env.METRICS_RETENTION_DAYS,
       nameCacheTtlMs: env.METRICS_NAME_CACHE_TTL_MS,
       rollup: {
         enabled: env.METRICS_ROLLUP_ENABLED,
@@ -157,7 +178,9 @@ export function settingsFromEnv(env: Env): Settings {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
+      json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
     },
+    secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,
       intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,

@@ -181,8 +181,11 @@ export class MetricsQueryService {
     };
   }
 
-  /** Entities of one type ranked by count, p99 or failure rate: exact from raw rows while they cover the range, else from rollups. */
-  async top(type: EntityType, by: TopBy, from: Date, to: Date, limit: number) {
+  /**
+   * Entities of one type ranked by count, p99 or failure rate: exact from raw rows while they cover the range, else from rollups.
+   * `visibleIds` (from core): only these entities; null: all.
+   */
+  async top(type: EntityType, by: TopBy, from: Date, to: Date, limit: number, visibleIds: string[] | null = null) {
     const t = METRIC_TABLES[type];
     const complete = await this.rawCompleteFrom(t);
     const useRaw = !complete || complete <= from;
@@ -193,16 +196,18 @@ export class MetricsQueryService {
                   (count(*) FILTER (WHERE NOT is_success))::float8 / count(*) AS failure_rate,
                   percentile_cont(0.99) WITHIN GROUP (ORDER BY response_time) AS p99
              FROM "${t.raw}" WHERE "timestamp" >= $1 AND "timestamp" < $2
+              AND ($4::varchar[] IS NULL OR ${t.idColumn} = ANY($4::varchar[]))
             GROUP BY 1 ORDER BY ${order}, id LIMIT $3`,
-          [from, to, limit],
+          [from, to, limit, visibleIds],
         )
       : await this.metrics.query(
           `SELECT ${t.idColumn} AS id, (array_agg(${t.nameColumn} ORDER BY hour_start DESC))[1] AS name, sum(total_count)::bigint AS total,
                   sum(failure_count)::float8 / nullif(sum(total_count), 0) AS failure_rate,
                   sum(p99_response_time * total_count) / nullif(sum(total_count), 0) AS p99
              FROM "${t.hourly}" WHERE hour_start >= $1 AND hour_start < $2
+              AND ($4::varchar[] IS NULL OR ${t.idColumn} = ANY($4::varchar[]))
             GROUP BY 1 ORDER BY ${order}, id LIMIT $3`,
-          [floorTo(from, 'hour'), to, limit],
+          [floorTo(from, 'hour'), to, limit, visibleIds],
         );
     return {
       entity_type: type,
