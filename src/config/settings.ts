@@ -67,7 +67,14 @@ export interface WriterSettings {
 export interface MetricsSettings {
   ingestMaxBatch: number;
   nameCacheTtlMs: number;
-  rollup: { enabled: boolean; intervalMs: number; lateDataHours: number };
+  rollup: {
+    enabled: boolean;
+    intervalMs: number;
+    /** Hours one rollup transaction recomputes at most. */
+    chunkHours: number;
+    hourlyRetentionDays: number;
+    dailyRetentionDays: number;
+  };
   performance: { enabled: boolean; snapshotMs: number };
 }
 
@@ -135,7 +142,9 @@ export function settingsFromEnv(env: Env): Settings {
       rollup: {
         enabled: env.METRICS_ROLLUP_ENABLED,
         intervalMs: env.METRICS_ROLLUP_INTERVAL_SECONDS * 1000,
-        lateDataHours: env.METRICS_ROLLUP_LATE_DATA_HOURS,
+        chunkHours: env.METRICS_ROLLUP_CHUNK_HOURS,
+        hourlyRetentionDays: env.METRICS_HOURLY_RETENTION_DAYS,
+        dailyRetentionDays: env.METRICS_DAILY_RETENTION_DAYS,
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
     },
