@@ -125,6 +125,26 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
     expect(series.points[0].failure_rate).toBeCloseTo(Number(direct.failed) / 300, 10);
   });
 
+  it('a backfill gets its partitions before its rows land: nothing reaches the DEFAULT partition', async () => {
+    const old = Array.from({ length: 20 }, (_, i) => ({
+      entity_type: 'tool',
+      entity_id: 't-alpha',
+      timestamp: new Date(Date.now() - (10 + i) * 86_400_000).toISOString(),
+      response_time: 0.2,
+      is_success: true,
+    }));
+    await ingest(old);
+    await writer.flush();
+    const homes = await query<{ partition: string }>(
+      metrics,
+      `SELECT DISTINCT tableoid::regclass::text AS partition FROM tool_metrics WHERE "timestamp" < now() - interval '9 days'`,
+    );
+    expect(homes).toHaveLength(20);
+    expect(homes.every((h) => /^tool_metrics_p\d{8}$/.test(h.partition))).toBe(true);
+    await query(metrics, `DELETE FROM tool_metrics WHERE "timestamp" < now() - interval '9 days'`);
+    await query(metrics, `DELETE FROM tool_metrics_hourly WHERE hour_start < now() - interval '9 days'`);
+  });
+
   it('a rename between two batches: history keeps both names', async () => {
     const batch = (n: number) =>
       Array.from({ length: n }, () => ({ entity_type: 'server', entity_id: 's-1', response_time: 0.2, is_success: true }));

@@ -93,6 +93,8 @@ export const envSchema = z.object({
   PARTITION_MAINTENANCE_INTERVAL_SECONDS: int(3600, 10, 86_400),
   PARTITION_PREMAKE: int(7, 1, 366),
   PARTITION_LOCK_TIMEOUT_MS: int(2000, 10, 60_000),
+  /** Rows moved out of a DEFAULT partition per transaction. */
+  PARTITION_DRAIN_BATCH_ROWS: int(10_000, 100, 1_000_000),
   METRICS_PARTITION_PERIOD: period('day'),
   LOGS_PARTITION_PERIOD: period('day'),
   AUDIT_PARTITION_PERIOD: period('week'),

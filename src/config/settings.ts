@@ -90,6 +90,8 @@ export interface PartitionSettings {
   premake: number;
   /** How long a maintenance statement waits for a lock before it gives way to traffic. */
   lockTimeoutMs: number;
+  /** Rows moved out of a DEFAULT partition per transaction. */
+  drainBatchRows: number;
   groups: Record<PartitionGroup, GroupPolicy>;
 }
 
@@ -153,6 +155,7 @@ export function settingsFromEnv(env: Env): Settings {
       intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,
       premake: env.PARTITION_PREMAKE,
       lockTimeoutMs: env.PARTITION_LOCK_TIMEOUT_MS,
+      drainBatchRows: env.PARTITION_DRAIN_BATCH_ROWS,
       groups: {
         metrics: { period: env.METRICS_PARTITION_PERIOD, retentionDays: env.METRICS_RETENTION_DAYS },
         logs: { period: env.LOGS_PARTITION_PERIOD, retentionDays: env.LOGS_RETENTION_DAYS },

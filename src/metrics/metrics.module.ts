@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PartitioningModule } from '../partitioning/partitioning.module';
 import { EntityNameCache } from './ingest/entity-name.cache';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { MetricsController } from './metrics.controller';
@@ -8,6 +9,7 @@ import { RollupService } from './rollup/rollup.service';
 
 /** Execution metrics: ingest, rollups, queries and self-measurement (the role itself: metrics.role.ts). */
 @Module({
+  imports: [PartitioningModule],
   controllers: [MetricsController],
   providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, RollupService, PerformanceService],
   exports: [EntityNameCache, RollupService, PerformanceService],
