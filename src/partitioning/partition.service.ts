@@ -135,7 +135,9 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
       table,
       next.catch(() => false),
     );
-    return next.catch(() => false);
+    // A database that stops answering must not hold the write: give up waiting after the lock timeout (and a margin).
+    const giveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.settings.lockTimeoutMs + 1000).unref());
+    return Promise.race([next.catch(() => false), giveUp]);
   }
 
   /** The last outcome of each table, this process's view. */
@@ -150,6 +152,13 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
   private record(run: MaintenanceRun): MaintenanceRun {
     this.lastRun = run;
     for (const outcome of run.tables) this.last.set(outcome.table, outcome);
+    // What writes check before they ask for partitions (ensureCovered).
+    for (const spec of this.tables.filter((t) => run.tables.some((o) => o.table === t.table && o.status === 'ok'))) {
+      void this.maintainer.partitionsOf(spec).then(
+        (list) => this.coverage.set(spec.table, list),
+        () => undefined,
+      );
+    }
     const waiting = [...new Set(run.tables.filter((t) => /not connected/.test(t.error ?? '')).map((t) => t.role))];
     if (waiting.length) this.scheduleCatchUp(waiting);
     return run;
