@@ -131,7 +131,7 @@ export const envSchema = z.object({
   METRICS_ROLLUP_ENABLED: bool(true),
   METRICS_ROLLUP_INTERVAL_SECONDS: int(300, 1, 86_400),
   /** Hours one rollup transaction recomputes at most (a backfill is rolled up in chunks). */
-  METRICS_ROLLUP_CHUNK_HOURS: int(6, 1, 24 * 7),
+  METRICS_ROLLUP_CHUNK_HOURS: int(24, 1, 24 * 7),
   /** Hourly rollup rows older than this are deleted; daily rows older than the next. */
   METRICS_HOURLY_RETENTION_DAYS: int(180, 1, 36_500),
   METRICS_DAILY_RETENTION_DAYS: int(730, 1, 36_500),

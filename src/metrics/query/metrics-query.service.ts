@@ -122,8 +122,9 @@ export class MetricsQueryService {
   async timeseries(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, options: { exact?: boolean } = {}, now = new Date()) {
     if (options.exact) return this.exactTimeseries(t, id, from, to, bucket);
     const daily = bucket === 'day';
-    const plan = await this.plan(t, id, from, to, now, { daily, sketch: true });
-    const raw = await this.raw(t, id, plan.raw, bucket, { percentiles: true, sketch: daily });
+    // Hour buckets never merge (one hourly row, or raw rows), except A2A agents' interaction types.
+    const plan = await this.plan(t, id, from, to, now, { daily, sketch: daily || t.hasInteractionType });
+    const raw = await this.raw(t, id, plan.raw, bucket, { percentiles: true, sketch: daily || t.hasInteractionType });
     const size = daily ? DAY_MS : HOUR_MS;
     const buckets = new Map<number, Part[]>();
     const add = (at: unknown, part: Part) => {

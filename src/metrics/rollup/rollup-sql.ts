@@ -13,20 +13,29 @@ export const clearExpiredPendingSql = (t: MetricTable) =>
   `UPDATE "${t.hourly}" SET pending_changes = 0 WHERE period = $1 AND pending_changes > 0 AND hour_start < $2`;
 
 /**
- * Computes the hourly rows of the hours in $1 (timestamptz[]) from the raw rows into the
- * temporary table rollup_chunk, beside the pending_changes each rollup row had in the same
- * snapshot (`seen`). One pass per hour over the raw rows (index range scan, hash aggregate
- * per entity): no sort of all rows, no ordered aggregate. Percentiles are exact (computed
- * like percentile_cont from the hour's values, sorted per group); the sketch is built from
- * the same sorted values. The name is the hour's only name, or, when it changed within the
- * hour (rare), the name of the hour's latest row, found through the (entity, timestamp) index.
+ * Recomputes the hourly rows of the hours in $1 (timestamptz[]) from the raw rows, in one
+ * statement. One pass per hour over the raw rows (index range scan, hash aggregate per
+ * entity): no sort of all rows, no ordered aggregate over them. Percentiles are exact
+ * (percentile_cont's answer, from the hour's values sorted per entity); the sketch is built
+ * from the same sorted values. The name is the hour's only name or, when it changed within
+ * the hour (rare), the name on the hour's latest row, found through the (entity, timestamp)
+ * index.
+ *
+ * A row is written, and its pending_changes reset, only if pending_changes is still what the
+ * computation saw in the same snapshot: a statement that added raw rows meanwhile bumped it,
+ * and the row stays pending for the next run. Rows are written in key order, so that
+ * concurrent writers' triggers and this never wait on each other in a cycle. Returns the
+ * rows written (`written`).
  */
-export function computeChunkSql(t: MetricTable): string {
+export function rollupHoursSql(t: MetricTable): string {
   const keys = keyColumns(t);
   const k = keys.join(', ');
   const byKey = keys.map((c) => `r.${c} = g.${c}`).join(' AND ');
-  return `CREATE TEMP TABLE rollup_chunk ON COMMIT DROP AS
-    WITH computed AS (
+  // hour_start = ANY(...) lets the planner reach the chunk's rows through the index instead of scanning the table.
+  const match = `${keys.map((c) => `h.${c} = c.${c}`).join(' AND ')} AND h.period = 'hour' AND h.hour_start = c.hour_start
+                 AND h.hour_start = ANY($1::timestamptz[])`;
+  const extra = t.hasInteractionType ? ', interaction_type' : '';
+  return `WITH computed AS (
       SELECT hr.h AS hour_start, ${keys.map((c) => `g.${c}`).join(', ')}, g.n, g.ok, g.mn, g.mx, g.sm / g.n AS av,
              CASE WHEN g.name_lo = g.name_hi THEN g.name_lo ELSE (
                SELECT r.${t.nameColumn} FROM "${t.raw}" r
@@ -46,40 +55,34 @@ export function computeChunkSql(t: MetricTable): string {
        ) g
     ), seen AS (
       SELECT ${k}, hour_start, pending_changes FROM "${t.hourly}" WHERE period = 'hour' AND hour_start = ANY($1::timestamptz[])
+    ), chunk AS MATERIALIZED (
+      SELECT ${keys.map((c) => `coalesce(c.${c}, s.${c}) AS ${c}`).join(', ')}, coalesce(c.hour_start, s.hour_start) AS hour_start,
+             c.n, c.ok, c.mn, c.mx, c.av, c.name, c.p50, c.p90, c.p95, c.p99, c.sketch,
+             s.pending_changes AS seen, c.n IS NOT NULL AS has_rows
+        FROM computed c FULL JOIN seen s ON ${keys.map((c) => `c.${c} = s.${c}`).join(' AND ')} AND c.hour_start = s.hour_start
+    ), updated AS (
+      UPDATE "${t.hourly}" h SET ${t.nameColumn} = c.name, total_count = c.n, success_count = c.ok, failure_count = c.n - c.ok,
+             min_response_time = c.mn, max_response_time = c.mx, avg_response_time = c.av,
+             p50_response_time = c.p50, p90_response_time = c.p90, p95_response_time = c.p95, p99_response_time = c.p99,
+             response_time_sketch = c.sketch, pending_changes = 0, updated_at = now()
+        FROM (SELECT * FROM chunk WHERE has_rows AND seen IS NOT NULL ORDER BY ${k}, hour_start) c
+       WHERE ${match} AND h.pending_changes = c.seen
+      RETURNING 1
+    ), cleared AS (
+      -- Marked, but no raw rows left for it (their partition expired): keep the row as it is.
+      UPDATE "${t.hourly}" h SET pending_changes = 0
+        FROM chunk c WHERE NOT c.has_rows AND ${match} AND h.pending_changes = c.seen
+      RETURNING 1
+    ), inserted AS (
+      INSERT INTO "${t.hourly}" (id, ${t.idColumn}, ${t.nameColumn}${extra}, period, hour_start, total_count, success_count, failure_count,
+             min_response_time, max_response_time, avg_response_time, p50_response_time, p90_response_time, p95_response_time,
+             p99_response_time, response_time_sketch, pending_changes)
+      SELECT gen_random_uuid(), ${t.idColumn}, name${extra}, 'hour', hour_start, n, ok, n - ok, mn, mx, av, p50, p90, p95, p99, sketch, 0
+        FROM chunk WHERE has_rows AND seen IS NULL ORDER BY ${k}, hour_start
+      ON CONFLICT (${k}, period, hour_start) DO NOTHING
+      RETURNING 1
     )
-    SELECT ${keys.map((c) => `coalesce(c.${c}, s.${c}) AS ${c}`).join(', ')}, coalesce(c.hour_start, s.hour_start) AS hour_start,
-           c.n, c.ok, c.mn, c.mx, c.av, c.name, c.p50, c.p90, c.p95, c.p99, c.sketch,
-           s.pending_changes AS seen, c.n IS NOT NULL AS has_rows
-      FROM computed c FULL JOIN seen s ON ${keys.map((c) => `c.${c} = s.${c}`).join(' AND ')} AND c.hour_start = s.hour_start`;
-}
-
-/**
- * Writes rollup_chunk into the hourly table. A row is written (and its pending_changes reset)
- * only if pending_changes is still what the computation saw: a statement that added raw rows
- * meanwhile bumped it, and the row stays pending for the next run. Rows in key order, so
- * that concurrent writers' triggers and this never wait on each other in a cycle.
- */
-export function applyChunkSql(t: MetricTable): string[] {
-  const keys = keyColumns(t);
-  const match = `${keys.map((c) => `h.${c} = c.${c}`).join(' AND ')} AND h.period = 'hour' AND h.hour_start = c.hour_start`;
-  const extra = t.hasInteractionType ? ', interaction_type' : '';
-  return [
-    `UPDATE "${t.hourly}" h SET ${t.nameColumn} = c.name, total_count = c.n, success_count = c.ok, failure_count = c.n - c.ok,
-            min_response_time = c.mn, max_response_time = c.mx, avg_response_time = c.av,
-            p50_response_time = c.p50, p90_response_time = c.p90, p95_response_time = c.p95, p99_response_time = c.p99,
-            response_time_sketch = c.sketch, pending_changes = 0, updated_at = now()
-       FROM (SELECT * FROM rollup_chunk WHERE has_rows AND seen IS NOT NULL ORDER BY ${keys.join(', ')}, hour_start) c
-      WHERE ${match} AND h.pending_changes = c.seen`,
-    // Marked, but no raw rows left for it (their partition expired): keep the row as it is.
-    `UPDATE "${t.hourly}" h SET pending_changes = 0
-       FROM rollup_chunk c WHERE NOT c.has_rows AND ${match} AND h.pending_changes = c.seen`,
-    `INSERT INTO "${t.hourly}" (id, ${t.idColumn}, ${t.nameColumn}${extra}, period, hour_start, total_count, success_count, failure_count,
-            min_response_time, max_response_time, avg_response_time, p50_response_time, p90_response_time, p95_response_time,
-            p99_response_time, response_time_sketch, pending_changes)
-     SELECT gen_random_uuid(), ${t.idColumn}, name${extra}, 'hour', hour_start, n, ok, n - ok, mn, mx, av, p50, p90, p95, p99, sketch, 0
-       FROM rollup_chunk WHERE has_rows AND seen IS NULL ORDER BY ${keys.join(', ')}, hour_start
-     ON CONFLICT (${keys.join(', ')}, period, hour_start) DO NOTHING`,
-  ];
+    SELECT (SELECT count(*) FROM updated)::int + (SELECT count(*) FROM inserted)::int AS written`;
 }
 
 /**

@@ -10,14 +10,13 @@ import { METRIC_TABLES, MetricTable } from '../metric-tables';
 import { floorTo } from '../time-range';
 import { compactDays, CompactionInputRow } from './daily-compaction';
 import {
-  applyChunkSql,
   clearExpiredPendingSql,
   compactionApplySql,
   compactionInputSql,
-  computeChunkSql,
   expireRollupsSql,
   keyColumns,
   pendingPeriodsSql,
+  rollupHoursSql,
 } from './rollup-sql';
 
 /** Advisory lock key of the rollup job ("fourroll" in ASCII): one replica at a time. */
@@ -146,12 +145,7 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
     const ordered = [...hours].sort((a, b) => a - b).map((h) => new Date(h));
     for (let i = 0; i < ordered.length; i += this.rollupSettings.chunkHours) {
       const chunk = ordered.slice(i, i + this.rollupSettings.chunkHours);
-      outcome.written += await this.locked(async (m) => {
-        await m.query(computeChunkSql(t), [chunk]);
-        let written = 0;
-        for (const sql of applyChunkSql(t)) written += (await m.queryRunner!.query(sql, [], true)).affected ?? 0;
-        return written;
-      });
+      outcome.written += await this.locked(async (m) => (await m.query(rollupHoursSql(t), [chunk]))[0].written as number);
       outcome.hours += chunk.length;
     }
 

@@ -12,7 +12,8 @@ import { DenseStore } from '@datadog/sketches-js/dist/ddsketch/store';
  * combination of two estimates each within α is within α of percentile_cont's answer.
  *
  * Stored form (bytea, one home: this file and sketch-sql.ts): a version byte (1), then the
- * non-empty bins in key order, each an int16 key and an int32 count, big-endian. Values
+ * non-empty bins, each an int16 key and an int32 count, big-endian (in key order when
+ * written here; in any order from SQL). Values
  * are clamped to [MIN_VALUE, MAX_VALUE] first (a response time under a nanosecond reads as
  * one nanosecond: an absolute error below 1 ns instead of a relative one).
  */

@@ -9,9 +9,9 @@ import { KEY_MULTIPLIER, MAX_VALUE, MIN_VALUE, PERCENTILES, SKETCH_VERSION } fro
 export const sketchKeySql = (value: string) =>
   `ceil(ln(least(greatest(${value}, ${MIN_VALUE}::float8), ${MAX_VALUE}::float8)) * ${KEY_MULTIPLIER}::float8)::int2`;
 
-/** The stored sketch (bytea) of an array of response times. */
+/** The stored sketch (bytea) of an array of response times. Bins in no particular order (merging does not need one). */
 export const sketchOfArraySql = (values: string) =>
-  `(SELECT '\\x${SKETCH_VERSION.toString(16).padStart(2, '0')}'::bytea || string_agg(int2send(b.k) || int4send(b.c), ''::bytea ORDER BY b.k)
+  `(SELECT '\\x${SKETCH_VERSION.toString(16).padStart(2, '0')}'::bytea || string_agg(int2send(b.k) || int4send(b.c), ''::bytea)
       FROM (SELECT ${sketchKeySql('x')} AS k, count(*)::int4 AS c FROM unnest(${values}) AS x GROUP BY 1) b)`;
 
 /**
