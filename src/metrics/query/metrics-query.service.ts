@@ -5,7 +5,7 @@ import { DAY_MS, HOUR_MS } from '../../common/time';
 import { METRICS_DB } from '../../database/roles';
 import { EntityType, METRIC_TABLES, MetricTable } from '../metric-tables';
 import { Bucket } from '../time-range';
-import { combineParts, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
+import { combineParts, Combined, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
 import { exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
 import { closedDaySpan, closedHourSpans, coveredHours, Range, rawRanges, withoutDays } from './source-plan';
 
@@ -38,9 +38,9 @@ export class MetricsQueryService {
    * Which rollup rows are up to date over [from, to), of one entity or all (`id` null).
    * A day (or hour) is read from rollups only if none of its rows is pending.
    */
-  private async plan(t: MetricTable, id: string | null, from: Date, to: Date, now: Date, o: { daily: boolean; sketch: boolean }) {
-    const args = (ranges: Range[]) => (id === null ? bounds(ranges) : [id, ...bounds(ranges)]);
-    const entity = id !== null;
+  private async plan(t: MetricTable, ids: string[] | null, from: Date, to: Date, now: Date, o: { daily: boolean; sketch: boolean }) {
+    const args = (ranges: Range[]) => (ids === null ? bounds(ranges) : [ids, ...bounds(ranges)]);
+    const entity = ids !== null;
     const daySpan = o.daily ? closedDaySpan(from, to, now) : null;
     const dayRows: Row[] = daySpan
       ? await this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan]))
@@ -61,10 +61,10 @@ export class MetricsQueryService {
     return { days, hours, raw: rawRanges(remainder, coveredHours(spans, pending)) } satisfies Plan;
   }
 
-  private async raw(t: MetricTable, id: string | null, ranges: Range[], group: RawGroup, o: { percentiles: boolean; sketch: boolean }) {
+  private async raw(t: MetricTable, ids: string[] | null, ranges: Range[], group: RawGroup, o: { percentiles: boolean; sketch: boolean }) {
     if (!ranges.length) return [] as Row[];
-    const sql = rawAggregateSql(t, { entity: id !== null, group, ...o });
-    return (await this.metrics.query(sql, id === null ? bounds(ranges) : [id, ...bounds(ranges)])) as Row[];
+    const sql = rawAggregateSql(t, { entity: ids !== null, group, ...o });
+    return (await this.metrics.query(sql, ids === null ? bounds(ranges) : [ids, ...bounds(ranges)])) as Row[];
   }
 
   private static sources(plan: Plan) {
@@ -75,9 +75,9 @@ export class MetricsQueryService {
   async summary(t: MetricTable, id: string, from: Date, to: Date, options: { exact?: boolean } = {}, now = new Date()) {
     const plan: Plan = options.exact
       ? { days: [], hours: [], raw: [[from, to]] }
-      : await this.plan(t, id, from, to, now, { daily: true, sketch: false });
+      : await this.plan(t, [id], from, to, now, { daily: true, sketch: false });
     const [raw, [last]] = await Promise.all([
-      this.raw(t, id, plan.raw, 'none', { percentiles: false, sketch: false }),
+      this.raw(t, [id], plan.raw, 'none', { percentiles: false, sketch: false }),
       this.metrics.query(lastExecutionSql(t), [id, from, to]) as Promise<Row[]>,
     ]);
     const totals = combineParts([
@@ -123,8 +123,8 @@ export class MetricsQueryService {
     if (options.exact) return this.exactTimeseries(t, id, from, to, bucket);
     const daily = bucket === 'day';
     // Hour buckets never merge (one hourly row, or raw rows), except A2A agents' interaction types.
-    const plan = await this.plan(t, id, from, to, now, { daily, sketch: daily || t.hasInteractionType });
-    const raw = await this.raw(t, id, plan.raw, bucket, { percentiles: true, sketch: daily || t.hasInteractionType });
+    const plan = await this.plan(t, [id], from, to, now, { daily, sketch: daily || t.hasInteractionType });
+    const raw = await this.raw(t, [id], plan.raw, bucket, { percentiles: true, sketch: daily || t.hasInteractionType });
     const size = daily ? DAY_MS : HOUR_MS;
     const buckets = new Map<number, Part[]>();
     const add = (at: unknown, part: Part) => {
@@ -202,13 +202,58 @@ export class MetricsQueryService {
     };
   }
 
-  /** Entities of one type ranked by count, p99 or failure rate, from rollups where they cover (raw only with exact). */
+  /**
+   * Entities of one type ranked by count, p99 or failure rate, from rollups where they cover
+   * (raw rows only with exact). Ranking by count or failure rate needs no sketch: the p99 of
+   * the winners alone is merged afterwards.
+   */
   async top(type: EntityType, by: TopBy, from: Date, to: Date, limit: number, options: { exact?: boolean } = {}, now = new Date()) {
     const t = METRIC_TABLES[type];
-    const plan: Plan = options.exact
-      ? { days: [], hours: [], raw: [[from, to]] }
-      : await this.plan(t, null, from, to, now, { daily: true, sketch: true });
-    const raw = await this.raw(t, null, plan.raw, 'entity', { percentiles: true, sketch: !options.exact });
+    const p99 = by === 'p99';
+    const gather = async (ids: string[] | null, sketch: boolean) => {
+      const plan: Plan = options.exact
+        ? { days: [], hours: [], raw: [[from, to]] }
+        : await this.plan(t, ids, from, to, now, { daily: true, sketch });
+      const raw = await this.raw(t, ids, plan.raw, 'entity', { percentiles: sketch || !!options.exact, sketch: sketch && !options.exact });
+      return { plan, entities: MetricsQueryService.byEntity(plan, raw) };
+    };
+    const { plan, entities } = await gather(null, p99);
+    const score = (e: Combined) => (by === 'count' ? e.count : by === 'p99' ? (e.percentiles[3] ?? -1) : e.failure_rate);
+    let items = [...entities]
+      .map(([id, e]) => ({ id, name: e.name, c: combineParts(e.parts) }))
+      .filter((e) => e.c.count > 0)
+      .sort((a, b) => score(b.c) - score(a.c) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
+    if (!p99 && !options.exact && items.length) {
+      const winners = (
+        await gather(
+          items.map((i) => i.id),
+          true,
+        )
+      ).entities;
+      items = items.map((i) => ({ ...i, c: combineParts(winners.get(i.id)?.parts ?? []) }));
+    }
+    return {
+      entity_type: type,
+      by,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      // Counts and failure rates are exact from any source; `exact` and the bound are about p99.
+      ...overall(items.map((i) => i.c)),
+      sources: MetricsQueryService.sources(plan),
+      items: items.map((i) => ({
+        id: i.id,
+        name: i.name,
+        count: i.c.count,
+        failure_rate: i.c.failure_rate,
+        p99: i.c.percentiles[3],
+        source: i.c.source,
+      })),
+    };
+  }
+
+  /** Parts per entity, with the name on its latest row. */
+  private static byEntity(plan: Plan, raw: Row[]) {
     const entities = new Map<string, { parts: Part[]; name: string; at: number }>();
     const add = (id: unknown, part: Part, name: unknown, at: number) => {
       const key = String(id);
@@ -220,28 +265,6 @@ export class MetricsQueryService {
     for (const r of plan.days) add(r.id, rollupPart('daily', r), r.name, ms(r.hour_start) + DAY_MS);
     for (const r of plan.hours) add(r.id, rollupPart('hourly', r), r.name, ms(r.hour_start) + HOUR_MS);
     for (const r of raw) add(r.grp, rawPart(r), r.name, ms(r.last_at) + HOUR_MS);
-    const ranked = [...entities].map(([id, e]) => ({ id, name: e.name, c: combineParts(e.parts) })).filter((e) => e.c.count > 0);
-    const score = (e: (typeof ranked)[number]) =>
-      by === 'count' ? e.c.count : by === 'p99' ? (e.c.percentiles[3] ?? -1) : e.c.failure_rate;
-    ranked.sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const items = ranked.slice(0, limit);
-    // Counts and failure rates are exact from any source; `exact` and the bound are about p99.
-    const answer = overall(items.map((i) => i.c));
-    return {
-      entity_type: type,
-      by,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      ...answer,
-      sources: MetricsQueryService.sources(plan),
-      items: items.map((i) => ({
-        id: i.id,
-        name: i.name,
-        count: i.c.count,
-        failure_rate: i.c.failure_rate,
-        p99: i.c.percentiles[3],
-        source: i.c.source,
-      })),
-    };
+    return entities;
   }
 }

@@ -11,8 +11,9 @@ export type RawGroup = 'none' | 'hour' | 'day' | 'entity';
 const RANGES = (starts: number, ends: number) => `unnest($${starts}::timestamptz[], $${ends}::timestamptz[]) AS g(s, e)`;
 
 /**
- * Rollup rows of one period within ranges ($2, $3 when `entity`, else $1, $2), of one
- * entity ($1) or of all of them. The sketch only when asked for (it is the bulk of a row).
+ * Rollup rows of one period within ranges ($2, $3 when `entity`, else $1, $2), of some
+ * entities ($1, an array) or of all of them. The sketch only when asked for (it is the bulk
+ * of a row).
  */
 export function rollupRowsSql(t: MetricTable, options: { entity: boolean; sketch: boolean; period: 'hour' | 'day' }): string {
   const first = options.entity ? 2 : 1;
@@ -21,8 +22,11 @@ export function rollupRowsSql(t: MetricTable, options: { entity: boolean; sketch
                  r.p50_response_time, r.p90_response_time, r.p95_response_time, r.p99_response_time,
                  r.pending_changes${options.sketch ? ', r.response_time_sketch' : ''}
             FROM ${RANGES(first, first + 1)}
-            JOIN "${t.hourly}" r ON r.period = '${options.period}' AND r.hour_start >= g.s AND r.hour_start < g.e
-           WHERE ${options.entity ? `r.${t.idColumn} = $1` : 'true'}`;
+           CROSS JOIN LATERAL (
+             -- OFFSET 0 keeps this a scan per range through the index (flattened, the planner would scan the table).
+             SELECT * FROM "${t.hourly}" h
+              WHERE h.period = '${options.period}' AND h.hour_start >= g.s AND h.hour_start < g.e${options.entity ? ` AND h.${t.idColumn} = ANY($1::varchar[])` : ''}
+             OFFSET 0) r`;
 }
 
 /** The name on an entity's latest row (x.grp at x.last_at): only looked up when it changed within the range. */
@@ -33,7 +37,7 @@ const latestName = (t: MetricTable) =>
  * Aggregates of the raw rows within ranges, grouped by nothing, hour, day or entity: count,
  * failures, min, max, sum, exact percentiles (percentile_cont's answer, from the sorted
  * values) and, when asked, the sketch of the same values so that they merge with rollups.
- * One entity ($1, ranges $2 $3) or all (ranges $1 $2).
+ * Some entities ($1, an array; ranges $2 $3) or all (ranges $1 $2).
  */
 export function rawAggregateSql(
   t: MetricTable,
@@ -60,7 +64,10 @@ export function rawAggregateSql(
                      ${byEntity ? `min(r.${t.nameColumn} COLLATE "C") AS name_lo, max(r.${t.nameColumn} COLLATE "C") AS name_hi,` : ''}
                      ${values ? 'array_sort(array_agg(r.response_time))' : 'NULL::float8[]'} AS v
                 FROM ${RANGES(first, first + 1)}
-                JOIN "${t.raw}" r ON r."timestamp" >= g.s AND r."timestamp" < g.e${options.entity ? ` AND r.${t.idColumn} = $1` : ''}
+               CROSS JOIN LATERAL (
+                 SELECT * FROM "${t.raw}" row
+                  WHERE row."timestamp" >= g.s AND row."timestamp" < g.e${options.entity ? ` AND row.${t.idColumn} = ANY($1::varchar[])` : ''}
+                 OFFSET 0) r
                ${group ? 'GROUP BY 1' : ''}
             ) x
            WHERE x.n > 0`;
