@@ -1,3 +1,5 @@
+import { RoleDataSources } from '../src/database/role-data-sources';
+import { ROLES } from '../src/database/roles';
 import { settingsFromEnv } from '../src/config/settings';
 import { durabilityOf } from '../src/database/role-definition';
 import { ROLE_DEFINITIONS } from '../src/role-registry';
@@ -126,7 +128,7 @@ async function baseline(url: string, text: string[], columns: string): Promise<n
 }
 
 async function writerRun(url: string, rows: Record<string, unknown>[]): Promise<number> {
-  const db = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
+  const db = resolveTopology({ core: url }).databases[0];
   const env = parseEnv({ ...process.env, DATABASE_URL: url });
   const ds = new DataSource(
     dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: env.DB_POOL_SIZE, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS }),
@@ -135,7 +137,7 @@ async function writerRun(url: string, rows: Record<string, unknown>[]): Promise<
   const spool = mkdtempSync(join(tmpdir(), 'ff-bench-spool-'));
   const settings = settingsFromEnv({ ...env, SPOOL_DIR: spool });
   const writer = new RowWriter(
-    { core: ds, metrics: ds, logs: ds, observability: ds },
+    Object.fromEntries(ROLES.map((role) => [role, ds])) as RoleDataSources,
     durabilityOf(ROLE_DEFINITIONS, settings.database),
     settings.writer,
   );
@@ -260,7 +262,7 @@ async function main(): Promise<void> {
   chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'bench', persistent: false });
   try {
-    const db = resolveTopology({ core: pg.url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
+    const db = resolveTopology({ core: pg.url }).databases[0];
     await migrateDatabase(db, ROLE_DEFINITIONS);
     console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${mb(totalmem())} RAM; node ${process.version}; PostgreSQL embedded 18`);
     console.log(

@@ -16,6 +16,7 @@ import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
+import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
 import { WriterModule } from './writer/writer.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         LogsModule,
         PartitioningModule,
         HealthModule,
+        PrometheusModule,
         AuthModule,
         RegistryModule,
       ],

@@ -1,4 +1,5 @@
 import { runScript } from './support/cli';
+import { eventually } from './support/wait';
 import { startApp, TestApp } from './support/app';
 import { createDatabase, dropDatabase, query } from './support/postgres';
 import { flushWriter, member, Member, team } from './support/registry';
@@ -256,17 +257,21 @@ describe('repeated authentication failures', () => {
 
     const events = await app.get('/api/v1/security-events').catch(() => null);
     expect(events?.status).toBe(429); // the admin shares the address: blocked too
-    const rows = await query<{
-      event_type: string;
-      failed_attempts_count: number;
-      client_ip: string;
-      message: string;
-      is_security_event: boolean;
-    }>(
-      url,
-      `SELECT s.event_type, s.failed_attempts_count, s.client_ip, l.message, l.is_security_event
-         FROM security_events s JOIN structured_log_entries l ON (l.id, l.timestamp) = (s.log_entry_id, s.log_entry_timestamp)`,
-    );
+    // The event and its log entry go through the writer's buffers: wait for them (a loaded machine flushes late).
+    const linked = () =>
+      query<{
+        event_type: string;
+        failed_attempts_count: number;
+        client_ip: string;
+        message: string;
+        is_security_event: boolean;
+      }>(
+        url,
+        `SELECT s.event_type, s.failed_attempts_count, s.client_ip, l.message, l.is_security_event
+           FROM security_events s JOIN structured_log_entries l ON (l.id, l.timestamp) = (s.log_entry_id, s.log_entry_timestamp)`,
+      );
+    await eventually(async () => (await linked()).length > 0, 10_000);
+    const rows = await linked();
     expect(rows).toEqual([
       expect.objectContaining({
         event_type: 'repeated_authentication_failure',

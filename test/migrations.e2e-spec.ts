@@ -46,7 +46,7 @@ describe('migrations', () => {
   it('four runners started together on one database: one applies, three find it done', async () => {
     const core = await createDatabase('race');
     try {
-      const [db] = resolveTopology({ core, metrics: undefined, logs: undefined, observability: undefined }).databases;
+      const [db] = resolveTopology({ core }).databases;
       const outcomes = await Promise.all([1, 2, 3, 4].map(() => migrateDatabase(db, ROLE_DEFINITIONS)));
       expect(outcomes.map((o) => o.applied.length).sort()).toEqual([0, 0, 0, 4]);
       expect(await tablesOf(core)).toHaveLength(59);

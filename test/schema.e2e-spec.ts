@@ -8,7 +8,7 @@ import { createDatabase, dropDatabase } from './support/postgres';
 describe('entities and migrations', () => {
   it('agree exactly: after migrating, TypeORM finds nothing to change for any of the 58 entities', async () => {
     const url = await createDatabase('drift');
-    const [db] = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases;
+    const [db] = resolveTopology({ core: url }).databases;
     const dataSource = new DataSource(dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: 2, connectTimeoutMs: 5000 }));
     try {
       await migrateDatabase(db, ROLE_DEFINITIONS);

@@ -229,8 +229,12 @@ describe('npm run partitions', () => {
 
       const text = await runScript('src/cli/partitions.ts', ['status'], { DATABASE_URL: url });
       expect(text.code).toBe(0);
-      expect(text.stdout).toMatch(/^table\s+role\s+period\s+retention\s+partitions\s+oldest\s+newest\s+premade until\s+default rows$/m);
-      expect(text.stdout).toMatch(/^tool_metrics\s+metrics\s+day\s+90d\s+9\s+tool_metrics_p\d{8}\s+tool_metrics_p\d{8}\s+\S+\s+0$/m);
+      expect(text.stdout).toMatch(
+        /^table\s+role\s+period\s+retention\s+partitions\s+oldest\s+newest\s+premade until\s+default rows\s+last maintenance$/m,
+      );
+      expect(text.stdout).toMatch(
+        /^tool_metrics\s+metrics\s+day\s+90d\s+9\s+tool_metrics_p\d{8}\s+tool_metrics_p\d{8}\s+\S+\s+0\s+\S+ ok by \S+ \(created 9, moved 0, dropped 0\)$/m,
+      );
     } finally {
       await dropDatabase(url);
     }

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuthSettings, InjectSettings } from '../config/settings';
 import { AuditService } from '../logs/audit.service';
 import { ADMIN_ROLE } from './permissions';
-import { TokenService } from './token.service';
+import { TokenStore } from './token-store';
 
 /**
  * At start: seeds the system roles; on a database with no users, creates the admin from
@@ -14,7 +14,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Auth');
 
   constructor(
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly audit: AuditService,
     @InjectSettings('auth') private readonly settings: AuthSettings,
   ) {}

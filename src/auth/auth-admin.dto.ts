@@ -1,3 +1,4 @@
+import { BadRequestException, PipeTransform } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { SYSTEM_ROLES } from './permissions';
@@ -69,4 +70,27 @@ export class TeamMemberDto {
   @IsOptional()
   @IsIn(['member', 'owner'])
   role?: string;
+}
+
+const normalizeEmail = (value: string) => value.trim().toLowerCase();
+
+/** An email path parameter as users are stored: trimmed, lower-case. */
+export class NormalizeEmailPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    return normalizeEmail(value);
+  }
+}
+
+/** A normalized email path parameter that must look like an address: 400 naming the field otherwise. */
+export class ParseEmailPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    const email = normalizeEmail(value);
+    if (!/^[^@\s]+@[^@\s]+$/.test(email) || email.length > 255)
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'invalid email',
+        errors: [{ field: 'email', reason: 'must be an email address' }],
+      });
+    return email;
+  }
 }

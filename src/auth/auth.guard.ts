@@ -18,37 +18,37 @@ import { AuthEventsService } from './auth-events.service';
 import { AuthFailureTracker } from './auth-failure-tracker';
 import { PERMISSION_KEY } from './decorators';
 import { hasPermission } from './permissions';
-import { AuthedRequest, HttpResponse, Principal, requestMeta, RequestMeta } from './principal';
-import { routePolicy } from './route-policy';
+import { HttpRequest, HttpResponse, Principal, requestMeta, RequestMeta } from './principal';
+import { Exposure, routePolicy } from './route-policy';
 import { bearerToken } from './token';
-import { TokenService } from './token.service';
+import { TokenStore } from './token-store';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The global guard: every route passes here. Public routes (probes, the OpenAPI document,
- * /status when STATUS_PUBLIC) go through; a blocked address gets 429; everything else needs
+ * /status when STATUS_PUBLIC, /metrics when METRICS_ENDPOINT_PUBLIC) go through; a blocked address gets 429; everything else needs
  * a valid bearer token and the route's permission. Authentication outcomes go to
  * email_auth_events, permission decisions on changes and every denial to
  * permission_audit_log, and each authenticated request to token_usage_logs.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly statusPublic: boolean;
+  private readonly exposure: Exposure;
   private readonly tracker: AuthFailureTracker;
   private readonly windowSeconds: number;
   private readonly blockSeconds: number;
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly authEvents: AuthEventsService,
     private readonly permissionAudit: PermissionAuditService,
     private readonly security: SecurityEventsService,
     private readonly writer: RowWriter,
     @InjectSettings('auth') settings: AuthSettings,
   ) {
-    this.statusPublic = settings.statusPublic;
+    this.exposure = { statusPublic: settings.statusPublic, metricsPublic: settings.metricsPublic };
     this.windowSeconds = settings.failureWindowSeconds;
     this.blockSeconds = settings.blockSeconds;
     this.tracker = new AuthFailureTracker(settings.failureThreshold, this.windowSeconds * 1000, this.blockSeconds * 1000);
@@ -56,10 +56,10 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const req = context.switchToHttp().getRequest<HttpRequest>();
     const res = context.switchToHttp().getResponse<HttpResponse>();
     const declared = this.reflector.getAllAndOverride<string | undefined>(PERMISSION_KEY, [context.getHandler(), context.getClass()]);
-    const policy = routePolicy(req.path, req.method, declared, this.statusPublic);
+    const policy = routePolicy(req.path, req.method, declared, this.exposure);
     if (policy.public) return true;
 
     const meta = requestMeta(req);
@@ -101,7 +101,7 @@ export class AuthGuard implements CanActivate {
   }
 
   /** One token_usage_logs row per authenticated request, written when the response is finished. */
-  private trackUsage(req: AuthedRequest, res: HttpResponse, principal: Principal, meta: RequestMeta): void {
+  private trackUsage(req: HttpRequest, res: HttpResponse, principal: Principal, meta: RequestMeta): void {
     const started = performance.now();
     const timestamp = new Date();
     res.once('finish', () => {

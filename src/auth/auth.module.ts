@@ -3,13 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
 import { AuthAdminController } from './auth-admin.controller';
+import { AuthAdminService } from './auth-admin.service';
 import { AuthEventsService } from './auth-events.service';
-import { TokenService } from './token.service';
+import { TokenStore } from './token-store';
 
 /** Bearer-token authentication and role permissions for every route (a global guard). */
 @Module({
   controllers: [AuthAdminController],
-  providers: [TokenService, AuthEventsService, AdminBootstrapService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService],
+  providers: [TokenStore, AuthAdminService, AuthEventsService, AdminBootstrapService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenStore],
 })
 export class AuthModule {}

@@ -37,9 +37,7 @@ export interface HttpRequest extends IncomingMessage {
 
 export type HttpResponse = ServerResponse & { statusCode: number };
 
-export type AuthedRequest = HttpRequest;
-
-export function requestMeta(req: AuthedRequest): RequestMeta {
+export function requestMeta(req: HttpRequest): RequestMeta {
   return {
     requestId: req.id !== undefined ? String(req.id) : null,
     clientIp: clientIp(req),

@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { uuidv7 } from '../common/ids';
 import { EmailApiToken } from '../core/entities/email-api-token.entity';
@@ -6,6 +8,7 @@ import { EmailUser } from '../core/entities/email-user.entity';
 import { Role } from '../core/entities/role.entity';
 import { TokenRevocation } from '../core/entities/token-revocation.entity';
 import { UserRole } from '../core/entities/user-role.entity';
+import { CORE_DB } from '../database/roles';
 import { Principal } from './principal';
 import { generateToken, hashToken, jtiOf, sameHash } from './token';
 import { SYSTEM_ROLES } from './permissions';
@@ -39,11 +42,12 @@ export interface IssueTokenOptions {
 export class UnknownRoleError extends Error {}
 
 /**
- * Tokens, users and role grants in the core database. A plain class over a DataSource so
- * that the HTTP layer and the CLI share it.
+ * Tokens, users and role grants in the core database. A Nest provider over the core
+ * DataSource, and a plain class the CLI constructs itself (`new TokenStore(core)`).
  */
+@Injectable()
 export class TokenStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(@InjectDataSource(CORE_DB) private readonly db: DataSource) {}
 
   /** Creates (or updates) the system roles. Idempotent; safe from several replicas. */
   async seedRoles(): Promise<void> {

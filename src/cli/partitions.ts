@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { loadEnvOrExit, withDatabase } from '../bootstrap';
@@ -9,25 +9,34 @@ import { systemClock } from '../partitioning/clock';
 import { PartitionMaintainer } from '../partitioning/partition-maintainer';
 import { settingsFromEnv } from '../config/settings';
 import { readTableStatuses, TableStatus } from '../partitioning/partition-status';
+import { saveOutcomes } from '../partitioning/outcome-store';
 import { PARTITIONED_TABLES } from '../role-registry';
+import { stderrLogger } from './stderr-logger';
 
 const USAGE = 'usage: npm run partitions -- status [--json] | run';
 
-/** Logs go to stderr: stdout carries the result (JSON with --json). */
-const stderrLogger: LoggerService = Object.fromEntries(
-  ['log', 'warn', 'error', 'debug', 'verbose', 'fatal'].map((level) => [
-    level,
-    (message: unknown, context?: unknown) => {
-      process.stderr.write(`${level.toUpperCase()} ${typeof context === 'string' ? `[${context}] ` : ''}${String(message)}\n`);
-    },
-  ]),
-) as unknown as LoggerService;
-
 function printStatus(tables: Record<string, TableStatus>): void {
-  const header = ['table', 'role', 'period', 'retention', 'partitions', 'oldest', 'newest', 'premade until', 'default rows'];
+  const header = [
+    'table',
+    'role',
+    'period',
+    'retention',
+    'partitions',
+    'oldest',
+    'newest',
+    'premade until',
+    'default rows',
+    'last maintenance',
+  ];
+  const last = (s: TableStatus) => {
+    const m = s.last_maintenance;
+    if (!m) return 'never';
+    const what = m.error ?? m.reason ?? `created ${m.created}, moved ${m.moved}, dropped ${m.dropped}`;
+    return `${m.at} ${m.status} by ${m.by} (${what})`;
+  };
   const rows = Object.entries(tables).map(([table, s]) =>
     s.error
-      ? [table, s.role, s.period, `${s.retention_days}d`, '-', `error: ${s.error}`, '', '', '']
+      ? [table, s.role, s.period, `${s.retention_days}d`, '-', `error: ${s.error}`, '', '', '', '']
       : [
           table,
           s.role,
@@ -38,6 +47,7 @@ function printStatus(tables: Record<string, TableStatus>): void {
           s.newest_partition?.name ?? '-',
           s.premade_until ?? 'NOT COVERED',
           String(s.default_rows),
+          last(s),
         ],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -51,8 +61,8 @@ function printStatus(tables: Record<string, TableStatus>): void {
 }
 
 /**
- * `npm run partitions -- status [--json]`: the per-table view of /status/database (the last
- * run is kept by each running service, see its /status/database).
+ * `npm run partitions -- status [--json]`: the per-table view of /status/database, with the
+ * last maintenance outcome recorded by any process (kept with each table, outcome-store.ts).
  * `npm run partitions -- run`: one maintenance pass; exits 1 when a table failed.
  * Connects to the databases hosting partitioned tables only; boots no HTTP server.
  */
@@ -88,6 +98,7 @@ async function main(): Promise<number> {
     }
     if (command === 'run') {
       const run = await new PartitionMaintainer(dataSources, settings, systemClock, logger, PARTITIONED_TABLES).run();
+      await saveOutcomes(dataSources, PARTITIONED_TABLES, run.tables, settings.lockTimeoutMs, (m) => logger.warn(m));
       for (const t of run.tables) {
         const detail = t.error ?? t.reason ?? `created ${t.created}, moved ${t.moved}, purged ${t.purged}, dropped ${t.dropped}`;
         process.stdout.write(`${t.table}: ${t.status} (${detail})\n`);

@@ -186,4 +186,14 @@ describe('parseEnv: API, authentication and logging variables', () => {
     expect(message).toMatch(/ADMIN_TOKEN must be at least 32 characters/);
     expect(message).not.toContain('short-secret-xyz');
   });
+
+  it('reads the Prometheus endpoint settings: closed and on the main port only by default', () => {
+    expect(parseEnv({})).toMatchObject({ METRICS_ENDPOINT_PUBLIC: false, METRICS_PORT: 0 });
+    expect(parseEnv({ METRICS_ENDPOINT_PUBLIC: 'true', METRICS_PORT: '9464' })).toMatchObject({
+      METRICS_ENDPOINT_PUBLIC: true,
+      METRICS_PORT: 9464,
+    });
+    expect(() => parseEnv({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be at most 65535/);
+    expect(() => parseEnv({ METRICS_ENDPOINT_PUBLIC: 'maybe' })).toThrow(/METRICS_ENDPOINT_PUBLIC must be true or false/);
+  });
 });

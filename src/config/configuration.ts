@@ -108,6 +108,10 @@ export const envSchema = z.object({
   /** Secret: the first admin's token, instead of a generated one. Never logged. */
   ADMIN_TOKEN: optional(z.string().min(32, 'must be at least 32 characters').max(512, 'must be at most 512 characters')),
   STATUS_PUBLIC: bool(false),
+  /** GET /metrics (Prometheus) answers without a token; otherwise it needs an admin token. */
+  METRICS_ENDPOINT_PUBLIC: bool(false),
+  /** Also serve GET /metrics, without a token, on this port (for in-cluster scraping); 0: no such port. */
+  METRICS_PORT: int(0, 0, 65535),
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),

@@ -28,6 +28,8 @@ export interface DatabaseSettings {
 export interface HttpSettings {
   port: number;
   maxBodyBytes: number;
+  /** A second port serving only GET /metrics, without a token; 0: none. */
+  metricsPort: number;
 }
 
 export interface HealthSettings {
@@ -40,6 +42,8 @@ export interface AuthSettings {
   /** Secret: never logged. */
   adminToken: string | undefined;
   statusPublic: boolean;
+  /** GET /metrics without a token. */
+  metricsPublic: boolean;
   failureThreshold: number;
   failureWindowSeconds: number;
   blockSeconds: number;
@@ -117,12 +121,13 @@ export function settingsFromEnv(env: Env): Settings {
       logsDurable: env.LOGS_DB_DURABLE,
       embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
     },
-    http: { port: env.PORT, maxBodyBytes: env.HTTP_MAX_BODY_BYTES },
+    http: { port: env.PORT, maxBodyBytes: env.HTTP_MAX_BODY_BYTES, metricsPort: env.METRICS_PORT },
     health: { checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
     auth: {
       adminEmail: env.ADMIN_EMAIL,
       adminToken: env.ADMIN_TOKEN,
       statusPublic: env.STATUS_PUBLIC,
+      metricsPublic: env.METRICS_ENDPOINT_PUBLIC,
       failureThreshold: env.AUTH_FAILURE_THRESHOLD,
       failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
       blockSeconds: env.AUTH_BLOCK_SECONDS,

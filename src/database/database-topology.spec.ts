@@ -6,7 +6,7 @@ const LOGS = 'postgres://app:secret@pgbouncer:6432/mcp_logs';
 
 describe('resolveTopology', () => {
   it('puts every role in core when only DATABASE_URL is set', () => {
-    const t = resolveTopology({ core: CORE, metrics: undefined, logs: undefined, observability: undefined });
+    const t = resolveTopology({ core: CORE });
     expect(t.databases).toHaveLength(1);
     expect(t.databases[0].roles).toEqual(['core', 'metrics', 'logs', 'observability']);
     expect(Object.values(t.roles).map((r) => [r.role, r.own, r.dataSourceName])).toEqual([
@@ -18,7 +18,7 @@ describe('resolveTopology', () => {
   });
 
   it('gives a role with its own URL its own database and leaves the rest in core', () => {
-    const t = resolveTopology({ core: CORE, metrics: METRICS, logs: undefined, observability: undefined });
+    const t = resolveTopology({ core: CORE, metrics: METRICS });
     expect(t.databases.map((d) => [d.name, d.roles])).toEqual([
       ['core', ['core', 'logs', 'observability']],
       ['metrics', ['metrics']],
@@ -38,7 +38,7 @@ describe('resolveTopology', () => {
 
   it('describes databases without credentials', () => {
     expect(describeUrl(LOGS)).toBe('pgbouncer:6432/mcp_logs');
-    const t = resolveTopology({ core: CORE, metrics: METRICS, logs: LOGS, observability: undefined });
+    const t = resolveTopology({ core: CORE, metrics: METRICS, logs: LOGS });
     expect(JSON.stringify(t.databases.map((d) => d.label))).not.toContain('secret');
   });
 });

@@ -62,7 +62,7 @@ function sameDatabase(a: string, b: string): boolean {
  * Decides which physical database serves each role. A role without a URL, or whose URL
  * names the same database as another role's, shares that database's DataSource and pool.
  */
-export function resolveTopology(urls: Record<Role, string | undefined>): DatabaseTopology {
+export function resolveTopology(urls: Partial<Record<Role, string>>): DatabaseTopology {
   const coreUrl = urls[CORE_DB];
   if (!coreUrl) throw new Error('DATABASE_URL is required to resolve the database topology');
   const core = { name: CORE_DB as Role, url: coreUrl, roles: [CORE_DB as Role] };
@@ -87,7 +87,7 @@ export function resolveTopology(urls: Record<Role, string | undefined>): Databas
 }
 
 export function topologyFromEnv(env: Env): DatabaseTopology {
-  return resolveTopology(Object.fromEntries(ROLES.map((role) => [role, env[roleUrlEnv(role)]])) as Record<Role, string | undefined>);
+  return resolveTopology(Object.fromEntries(ROLES.map((role) => [role, env[roleUrlEnv(role)]])));
 }
 
 export function databaseOf(topology: DatabaseTopology, role: Role): PhysicalDatabase {

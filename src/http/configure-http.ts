@@ -4,6 +4,7 @@ import { getConfigToken } from '@nestjs/config';
 import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
+import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -28,7 +29,7 @@ interface HttpResponse {
 
 /**
  * HTTP set-up shared by main.ts and the test harness: request timing for the service's
- * self-measurement, then body parsing. Parser errors happen before
+ * self-measurement and the Prometheus histogram, then body parsing. Parser errors happen before
  * Nest's routing, so its exception filters never see them: this middleware turns them
  * into JSON answers (400 for malformed JSON, 413 for a body over HTTP_MAX_BODY_BYTES)
  * instead of Express's HTML error page.
@@ -38,6 +39,7 @@ export function configureHttp(app: INestApplication): void {
   const { maxBodyBytes } = app.get<HttpSettings>(getConfigToken('http'));
   // First, so that it also times requests refused by the body parser.
   const performanceService = app.get(PerformanceService, { strict: false });
+  const prometheus = app.get(FourfoldMetrics, { strict: false });
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
     const started = performance.now();
     let done = false;
@@ -45,8 +47,10 @@ export function configureHttp(app: INestApplication): void {
       if (done) return;
       done = true;
       // The route template, not the URL: one operation per endpoint, whatever the ids.
-      const operation = req.route?.path ? `${req.method} ${req.baseUrl ?? ''}${req.route.path}` : `${req.method} (unmatched)`;
-      performanceService.recordRequest(operation, performance.now() - started, res.statusCode);
+      const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : '(unmatched)';
+      const ms = performance.now() - started;
+      performanceService.recordRequest(`${req.method} ${route}`, ms, res.statusCode);
+      prometheus.observeRequest(route, req.method, res.statusCode, ms / 1000);
     };
     res.once('finish', finish);
     res.once('close', finish);

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { MASK } from '../logs/mask';
 import { RowWriter } from '../writer/row-writer';
 import { StructuredLogStream } from '../logs/structured-log.stream';
-import { AuthedRequest } from '../auth/principal';
+import { HttpRequest } from '../auth/principal';
 import { requestId } from './request-id';
 
 /** Where stdout logs go; tests pass a stream of their own to read (and scan) every line. */
@@ -42,7 +42,7 @@ export function loggingParams(settings: LoggingSettings, writer: RowWriter, dest
         genReqId: requestId,
         redact: { paths: REDACT_PATHS, censor: MASK },
         customProps: (req) => {
-          const principal = (req as unknown as AuthedRequest).principal;
+          const principal = (req as unknown as HttpRequest).principal;
           return principal ? { user: principal.email, user_id: principal.userId } : {};
         },
         serializers: {

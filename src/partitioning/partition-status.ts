@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { withDeadline } from '../database/deadline';
 import { Role } from '../database/roles';
 import { countDefaultRows, readPartitions } from './partition-catalog';
+import { readOutcomes, StoredOutcome } from './outcome-store';
 import { TableOutcome } from './partition-maintainer';
 import { PartitionPeriod } from '../config/settings';
 import { coveredUntil, PartitionRange } from './partition-plan';
@@ -45,6 +46,8 @@ export interface TableStatus {
   total_partitions: number | null;
   /** This process's last maintenance of the table; null before the first. */
   last_run: RunView | null;
+  /** The last recorded maintenance of the table by any process (kept with the table: outcome-store.ts); null before the first. */
+  last_maintenance: StoredOutcome | null;
   error?: string;
 }
 
@@ -85,7 +88,8 @@ export async function readTableStatuses({
   lastRun?: (table: string) => TableOutcome | undefined;
   timeoutMs?: number;
 }): Promise<Record<string, TableStatus>> {
-  type RoleState = { partitions: Map<string, PartitionRange[]>; defaults: Map<string, number> } | { error: string };
+  type RoleState =
+    { partitions: Map<string, PartitionRange[]>; defaults: Map<string, number>; outcomes: Map<string, StoredOutcome> } | { error: string };
   const roles = [...new Set(tables.map((t) => t.role))];
   const byRole = new Map<Role, RoleState>(
     await Promise.all(
@@ -95,11 +99,12 @@ export async function readTableStatuses({
         try {
           if (!ds?.isInitialized) throw new Error(`${role} database not connected`);
           // A database that hangs must not hang the status page (nor keep its connection).
-          const [partitions, defaults] = await withDeadline(ds, timeoutMs, async (runner) => [
+          const [partitions, defaults, outcomes] = await withDeadline(ds, timeoutMs, async (runner) => [
             await readPartitions(runner, specs),
             await countDefaultRows(runner, specs),
+            await readOutcomes(runner, specs),
           ]);
-          return [role, { partitions, defaults }] as [Role, RoleState];
+          return [role, { partitions, defaults, outcomes }] as [Role, RoleState];
         } catch (error) {
           return [role, { error: error instanceof Error ? error.message : String(error) }] as [Role, RoleState];
         }
@@ -121,6 +126,7 @@ export async function readTableStatuses({
         default_rows: null,
         latest_partition_table_name: null,
         total_partitions: null,
+        last_maintenance: null,
         error: state.error,
       };
       continue;
@@ -137,6 +143,7 @@ export async function readTableStatuses({
       latest_partition_table_name: newest?.name ?? null,
       total_partitions: list.length,
       last_run: base.last_run,
+      last_maintenance: state.outcomes.get(spec.table) ?? null,
     };
   }
   return result;

@@ -8,6 +8,7 @@ import { DAY_MS } from '../common/time';
 import { Clock, PARTITION_CLOCK } from './clock';
 import { isContention, MaintenanceRun, PartitionMaintainer, TableOutcome } from './partition-maintainer';
 import { covers, PartitionRange, periodStart } from './partition-plan';
+import { saveOutcomes } from './outcome-store';
 
 export const PARTITION_MAINTENANCE_JOB = 'partition-maintenance';
 /** How long writes stop asking for partitions of a table after that failed (its database down). */
@@ -39,7 +40,7 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly failedUntil = new Map<string, number>();
 
   constructor(
-    @InjectRoleDataSources() dataSources: RoleDataSources,
+    @InjectRoleDataSources() private readonly dataSources: RoleDataSources,
     @InjectRoleRegistry() registry: RoleRegistry,
     @Inject(PARTITION_CLOCK) private readonly clock: Clock,
     @InjectSettings('partitions') readonly settings: PartitionSettings,
@@ -77,9 +78,16 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
     if (!this.stopped) await this.run();
   }
 
-  /** Runs maintenance now (after any run in progress), for every role or the given ones. */
+  /**
+   * Runs maintenance now (after any run in progress), for every role or the given ones, and
+   * records each table's outcome with the table (outcome-store.ts) for every replica to read.
+   */
   run(roles?: readonly Role[]): Promise<MaintenanceRun> {
-    const next = this.queue.then(() => this.maintainer.run(roles));
+    const next = this.queue.then(async () => {
+      const run = await this.maintainer.run(roles);
+      await saveOutcomes(this.dataSources, this.tables, run.tables, this.settings.lockTimeoutMs, (m) => this.logger.warn(m));
+      return run;
+    });
     this.queue = next.catch(() => undefined);
     return next.then((run) => this.record(run));
   }

@@ -12,18 +12,18 @@ export interface Scoped {
  * Who sees an entity: everyone when public; members of its team when team-visible; its
  * owner always; unrestricted roles (admin) everything. Private means owner only.
  */
-export function canSee(p: Principal, e: Scoped): boolean {
-  if (p.unrestricted || e.visibility === 'public' || e.ownerEmail === p.email) return true;
-  return e.visibility === 'team' && e.teamId !== null && p.teams.includes(e.teamId);
+export function canSee(principal: Principal, entity: Scoped): boolean {
+  if (principal.unrestricted || entity.visibility === 'public' || entity.ownerEmail === principal.email) return true;
+  return entity.visibility === 'team' && entity.teamId !== null && principal.teams.includes(entity.teamId);
 }
 
 /** Who changes an entity (given registry.write): its owner, members of its team, unrestricted roles. */
-export function canChange(p: Principal, e: Scoped): boolean {
-  if (p.unrestricted || e.ownerEmail === p.email) return true;
-  return e.teamId !== null && p.teams.includes(e.teamId) && e.visibility !== 'private';
+export function canChange(principal: Principal, entity: Scoped): boolean {
+  if (principal.unrestricted || entity.ownerEmail === principal.email) return true;
+  return entity.teamId !== null && principal.teams.includes(entity.teamId) && entity.visibility !== 'private';
 }
 
 /** Whether the caller may put an entity into this team (null: no team, a personal entity). */
-export function canUseTeam(p: Principal, teamId: string | null): boolean {
-  return p.unrestricted || teamId === null || p.teams.includes(teamId);
+export function canUseTeam(principal: Principal, teamId: string | null): boolean {
+  return principal.unrestricted || teamId === null || principal.teams.includes(teamId);
 }

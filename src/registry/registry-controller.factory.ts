@@ -3,9 +3,10 @@ import { ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaP
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from '../auth/decorators';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
+import { ApiObject } from '../http/api-json';
 import { DeleteQueryDto, ListQueryDto } from './dto/common.dto';
 import { RegistryResource } from './registry-resource';
-import { ApiObject, badField, Page, RegistryService } from './registry.service';
+import { badField, Page, RegistryService } from './registry.service';
 
 /** A UUID path parameter; anything else is a 400 naming the field. */
 export const uuidParam = (field: string) =>
@@ -16,81 +17,81 @@ const uuid = uuidParam('id');
  * Builds the controller of one registry type: the same five routes for all nine types,
  * bound to that type's DTOs so that validation and the OpenAPI document both come from them.
  */
-export function registryController(def: RegistryResource): Type<unknown> {
+export function registryController(resource: RegistryResource): Type<unknown> {
   const errors = [
     ApiResponse({ status: 400, description: 'Invalid input: `{ statusCode, message, errors: [{ field, reason }] }`' }),
     ApiResponse({ status: 401, description: 'Missing, invalid, expired or revoked token' }),
   ];
 
-  @ApiTags(def.path)
-  @ApiExtraModels(def.readDto)
-  @Controller(`api/v1/${def.path}`)
+  @ApiTags(resource.path)
+  @ApiExtraModels(resource.readDto)
+  @Controller(`api/v1/${resource.path}`)
   class RegistryController {
     constructor(readonly registry: RegistryService) {}
 
     @Get()
     @RequirePermission(PERMISSIONS.registryRead)
-    @ApiOperation({ summary: `List ${def.path} you may see (cursor pagination, filters)` })
+    @ApiOperation({ summary: `List ${resource.path} you may see (cursor pagination, filters)` })
     @ApiResponse({
       status: 200,
       schema: {
         type: 'object',
         properties: {
-          items: { type: 'array', items: { $ref: getSchemaPath(def.readDto) } },
+          items: { type: 'array', items: { $ref: getSchemaPath(resource.readDto) } },
           next_cursor: { type: 'string', nullable: true },
         },
       },
     })
-    list(@Query() query: ListQueryDto, @CurrentPrincipal() p: Principal): Promise<Page> {
-      return this.registry.list(def, p, query);
+    list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page> {
+      return this.registry.list(resource, principal, query);
     }
 
     @Get(':id')
     @RequirePermission(PERMISSIONS.registryRead)
-    @ApiOperation({ summary: `Read one ${def.type} (404 also when you may not see it)` })
-    @ApiResponse({ status: 200, type: def.readDto })
+    @ApiOperation({ summary: `Read one ${resource.type} (404 also when you may not see it)` })
+    @ApiResponse({ status: 200, type: resource.readDto })
     @ApiResponse({ status: 404, description: 'Unknown, or not visible to you' })
-    get(@Param('id', uuid) id: string, @CurrentPrincipal() p: Principal, @CurrentRequest() meta: RequestMeta): Promise<ApiObject> {
-      return this.registry.get(def, p, meta, id);
+    get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @CurrentRequest() meta: RequestMeta): Promise<ApiObject> {
+      return this.registry.get(resource, principal, meta, id);
     }
 
     @Post()
     @RequirePermission(PERMISSIONS.registryWrite)
-    @ApiOperation({ summary: `Create a ${def.type}` })
-    @ApiBody({ type: def.createDto })
-    @ApiResponse({ status: 201, type: def.readDto })
+    @ApiOperation({ summary: `Create a ${resource.type}` })
+    @ApiBody({ type: resource.createDto })
+    @ApiResponse({ status: 201, type: resource.readDto })
     @ApiResponse({ status: 409, description: 'Duplicate (unique name, slug, …) or conflicting reference' })
-    create(@Body() body: object, @CurrentPrincipal() p: Principal, @CurrentRequest() meta: RequestMeta): Promise<ApiObject> {
-      return this.registry.create(def, p, meta, body as ApiObject);
+    create(@Body() body: object, @CurrentPrincipal() principal: Principal, @CurrentRequest() meta: RequestMeta): Promise<ApiObject> {
+      return this.registry.create(resource, principal, meta, body as ApiObject);
     }
 
     @Patch(':id')
     @RequirePermission(PERMISSIONS.registryWrite)
-    @ApiOperation({ summary: `Update a ${def.type}; send the version you read` })
-    @ApiBody({ type: def.updateDto })
-    @ApiResponse({ status: 200, type: def.readDto })
+    @ApiOperation({ summary: `Update a ${resource.type}; send the version you read` })
+    @ApiBody({ type: resource.updateDto })
+    @ApiResponse({ status: 200, type: resource.readDto })
     @ApiResponse({ status: 409, description: 'Stale version, duplicate or conflicting reference' })
     update(
       @Param('id', uuid) id: string,
       @Body() body: object,
-      @CurrentPrincipal() p: Principal,
+      @CurrentPrincipal() principal: Principal,
       @CurrentRequest() meta: RequestMeta,
     ): Promise<ApiObject> {
-      return this.registry.update(def, p, meta, id, body as ApiObject);
+      return this.registry.update(resource, principal, meta, id, body as ApiObject);
     }
 
     @Delete(':id')
     @HttpCode(204)
     @RequirePermission(PERMISSIONS.registryWrite)
-    @ApiOperation({ summary: `Delete a ${def.type} (associations go with it)` })
+    @ApiOperation({ summary: `Delete a ${resource.type} (associations go with it)` })
     @ApiResponse({ status: 204 })
     remove(
       @Param('id', uuid) id: string,
       @Query() query: DeleteQueryDto,
-      @CurrentPrincipal() p: Principal,
+      @CurrentPrincipal() principal: Principal,
       @CurrentRequest() meta: RequestMeta,
     ): Promise<void> {
-      return this.registry.remove(def, p, meta, id, query.version);
+      return this.registry.remove(resource, principal, meta, id, query.version);
     }
   }
   for (const decorate of errors) decorate(RegistryController);
@@ -103,10 +104,10 @@ export function registryController(def: RegistryResource): Type<unknown> {
     types[index] = dto;
     Reflect.defineMetadata('design:paramtypes', types, proto, method);
   };
-  setBodyType('create', 0, def.createDto);
-  setBodyType('update', 1, def.updateDto);
+  setBodyType('create', 0, resource.createDto);
+  setBodyType('update', 1, resource.updateDto);
 
-  const name = def.path.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+  const name = resource.path.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
   Object.defineProperty(RegistryController, 'name', { value: `${name}Controller` });
   return RegistryController;
 }

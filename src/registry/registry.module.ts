@@ -3,10 +3,11 @@ import { registryController } from './registry-controller.factory';
 import { REGISTRY_RESOURCES } from './registry-resource';
 import { RegistryService } from './registry.service';
 import { ServerAssociationsController } from './server-associations.controller';
+import { ServerAssociationsService } from './server-associations.service';
 
 /** The registry REST API: the nine entity types through one generic CRUD, and server associations. */
 @Module({
   controllers: [...REGISTRY_RESOURCES.map(registryController), ServerAssociationsController],
-  providers: [RegistryService],
+  providers: [RegistryService, ServerAssociationsService],
 })
 export class RegistryModule {}

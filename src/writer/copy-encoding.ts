@@ -105,6 +105,12 @@ export function encodeCopyValue(value: unknown, column: CopyColumn): string {
   }
 }
 
+/** Rows ready for COPY: encoded lines sharing one column list. */
+export interface Batch {
+  columns: CopyColumn[];
+  lines: string[];
+}
+
 /** One row as a COPY text line (terminated by a newline), columns in the given order. */
 export function encodeCopyRow(row: Record<string, unknown>, columns: readonly CopyColumn[]): string {
   let line = '';

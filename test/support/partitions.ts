@@ -11,7 +11,7 @@ import { PARTITIONED_TABLES } from '../../src/role-registry';
 
 /** Creates the schema of all four roles in one database. */
 export async function migrateAll(url: string): Promise<void> {
-  const [db] = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases;
+  const [db] = resolveTopology({ core: url }).databases;
   await migrateDatabase(db, ROLE_DEFINITIONS);
 }
 
