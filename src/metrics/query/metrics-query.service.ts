@@ -41,21 +41,27 @@ export class MetricsQueryService {
   private async plan(t: MetricTable, ids: string[] | null, from: Date, to: Date, now: Date, o: { daily: boolean; sketch: boolean }) {
     const args = (ranges: Range[]) => (ids === null ? bounds(ranges) : [ids, ...bounds(ranges)]);
     const entity = ids !== null;
+    const hourRowsOf = (spans: Range[]): Promise<Row[]> =>
+      spans.length ? this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'hour' }), args(spans)) : Promise.resolve([]);
     const daySpan = o.daily ? closedDaySpan(from, to, now) : null;
-    const dayRows: Row[] = daySpan
-      ? await this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan]))
-      : [];
+    const wholeDays: Date[] = [];
+    for (let d = daySpan?.[0].getTime() ?? 0; daySpan && d < daySpan[1].getTime(); d += DAY_MS) wholeDays.push(new Date(d));
+    // Both levels at once, on the usual premise that every whole closed day has an up-to-date daily row.
+    const [dayRows, usualHours] = await Promise.all([
+      daySpan ? (this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan])) as Promise<Row[]>) : [],
+      hourRowsOf(closedHourSpans(withoutDays(from, to, wholeDays), now)),
+    ]);
     const stale = new Set(dayRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
     const days = dayRows.filter((r) => !stale.has(ms(r.hour_start)));
     const remainder = withoutDays(
       from,
       to,
-      [...new Set(days.map((r) => ms(r.hour_start)))].map((d) => new Date(d)),
+      wholeDays.filter((d) => !stale.has(d.getTime())),
     );
     const spans = closedHourSpans(remainder, now);
-    const hourRows: Row[] = spans.length
-      ? await this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'hour' }), args(spans))
-      : [];
+    // Days whose daily row is stale: their hours too.
+    const staleDays: Range[] = [...stale].sort((a, b) => a - b).map((d) => [new Date(d), new Date(d + DAY_MS)]);
+    const hourRows = [...usualHours, ...(await hourRowsOf(staleDays))];
     const pending = new Set(hourRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
     const hours = hourRows.filter((r) => !pending.has(ms(r.hour_start)));
     return { days, hours, raw: rawRanges(remainder, coveredHours(spans, pending)) } satisfies Plan;
