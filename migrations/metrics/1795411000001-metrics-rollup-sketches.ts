@@ -81,8 +81,9 @@ function up(t: EntityTable): string[] {
     // Room on each page for the trigger's updates of pending_changes to stay HOT.
     `ALTER TABLE "${hourly}" SET (fillfactor = 80)`,
     // The planner knows nothing of a transition table: it would hash-join it against the whole
-    // rollup table; through the unique index a batch costs a few milliseconds.
-    `CREATE FUNCTION "${fn}"() RETURNS trigger LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off AS $fn$
+    // rollup table; through the unique index a batch costs a few milliseconds. OR REPLACE: a function
+    // outlives its table, and db:move --drop-source drops the tables, not the functions.
+    `CREATE OR REPLACE FUNCTION "${fn}"() RETURNS trigger LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off AS $fn$
      BEGIN
        ${markPending(t, 'new_rows')};
        RETURN NULL;
