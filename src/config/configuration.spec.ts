@@ -29,7 +29,9 @@ describe('parseEnv', () => {
       METRICS_NAME_CACHE_TTL_MS: 5000,
       METRICS_ROLLUP_ENABLED: true,
       METRICS_ROLLUP_INTERVAL_SECONDS: 300,
-      METRICS_ROLLUP_LATE_DATA_HOURS: 2,
+      METRICS_ROLLUP_CHUNK_HOURS: 24,
+      METRICS_HOURLY_RETENTION_DAYS: 180,
+      METRICS_DAILY_RETENTION_DAYS: 730,
       PERFORMANCE_ENABLED: true,
       PERFORMANCE_SNAPSHOT_SECONDS: 60,
     });
@@ -50,7 +52,8 @@ describe('parseEnv', () => {
     });
     expect(() => parseEnv({ WRITER_FLUSH_MS: '1' })).toThrow(/WRITER_FLUSH_MS must be at least 10/);
     expect(() => parseEnv({ METRICS_INGEST_MAX_BATCH: '0' })).toThrow(/METRICS_INGEST_MAX_BATCH must be at least 1/);
-    expect(() => parseEnv({ METRICS_ROLLUP_LATE_DATA_HOURS: 'two' })).toThrow(/METRICS_ROLLUP_LATE_DATA_HOURS must be a whole number/);
+    expect(() => parseEnv({ METRICS_ROLLUP_CHUNK_HOURS: 'two' })).toThrow(/METRICS_ROLLUP_CHUNK_HOURS must be a whole number/);
+    expect(() => parseEnv({ METRICS_DAILY_RETENTION_DAYS: '0' })).toThrow(/METRICS_DAILY_RETENTION_DAYS must be at least 1/);
   });
 
   it('treats empty optional URLs as unset and accepts a +driver scheme', () => {
@@ -99,6 +102,7 @@ describe('parseEnv', () => {
       PARTITION_MAINTENANCE_INTERVAL_SECONDS: 3600,
       PARTITION_PREMAKE: 7,
       PARTITION_LOCK_TIMEOUT_MS: 2000,
+      PARTITION_DRAIN_BATCH_ROWS: 10_000,
       METRICS_PARTITION_PERIOD: 'day',
       LOGS_PARTITION_PERIOD: 'day',
       AUDIT_PARTITION_PERIOD: 'week',

@@ -140,6 +140,8 @@ export const envSchema = z.object({
   PARTITION_MAINTENANCE_INTERVAL_SECONDS: int(3600, 10, 86_400),
   PARTITION_PREMAKE: int(7, 1, 366),
   PARTITION_LOCK_TIMEOUT_MS: int(2000, 10, 60_000),
+  /** Rows moved out of a DEFAULT partition per transaction. */
+  PARTITION_DRAIN_BATCH_ROWS: int(10_000, 100, 1_000_000),
   METRICS_PARTITION_PERIOD: period('day'),
   LOGS_PARTITION_PERIOD: period('day'),
   AUDIT_PARTITION_PERIOD: period('week'),
@@ -195,7 +197,11 @@ export const envSchema = z.object({
   METRICS_NAME_CACHE_TTL_MS: int(5000, 0, 86_400_000),
   METRICS_ROLLUP_ENABLED: bool(true),
   METRICS_ROLLUP_INTERVAL_SECONDS: int(300, 1, 86_400),
-  METRICS_ROLLUP_LATE_DATA_HOURS: int(2, 1, 24 * 31),
+  /** Hours one rollup transaction recomputes at most (a backfill is rolled up in chunks). */
+  METRICS_ROLLUP_CHUNK_HOURS: int(24, 1, 24 * 7),
+  /** Hourly rollup rows older than this are deleted; daily rows older than the next. */
+  METRICS_HOURLY_RETENTION_DAYS: int(180, 1, 36_500),
+  METRICS_DAILY_RETENTION_DAYS: int(730, 1, 36_500),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
 

@@ -80,7 +80,14 @@ export interface MetricsSettings {
   /** How far back an execution's timestamp may go (METRICS_RETENTION_DAYS). */
   retentionDays: number;
   nameCacheTtlMs: number;
-  rollup: { enabled: boolean; intervalMs: number; lateDataHours: number };
+  rollup: {
+    enabled: boolean;
+    intervalMs: number;
+    /** Hours one rollup transaction recomputes at most. */
+    chunkHours: number;
+    hourlyRetentionDays: number;
+    dailyRetentionDays: number;
+  };
   performance: { enabled: boolean; snapshotMs: number };
 }
 
@@ -106,6 +113,8 @@ export interface PartitionSettings {
   premake: number;
   /** How long a maintenance statement waits for a lock before it gives way to traffic. */
   lockTimeoutMs: number;
+  /** Rows moved out of a DEFAULT partition per transaction. */
+  drainBatchRows: number;
   groups: Record<PartitionGroup, GroupPolicy>;
 }
 
@@ -170,7 +179,9 @@ export function settingsFromEnv(env: Env): Settings {
       rollup: {
         enabled: env.METRICS_ROLLUP_ENABLED,
         intervalMs: env.METRICS_ROLLUP_INTERVAL_SECONDS * 1000,
-        lateDataHours: env.METRICS_ROLLUP_LATE_DATA_HOURS,
+        chunkHours: env.METRICS_ROLLUP_CHUNK_HOURS,
+        hourlyRetentionDays: env.METRICS_HOURLY_RETENTION_DAYS,
+        dailyRetentionDays: env.METRICS_DAILY_RETENTION_DAYS,
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
     },
@@ -186,6 +197,7 @@ export function settingsFromEnv(env: Env): Settings {
       intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,
       premake: env.PARTITION_PREMAKE,
       lockTimeoutMs: env.PARTITION_LOCK_TIMEOUT_MS,
+      drainBatchRows: env.PARTITION_DRAIN_BATCH_ROWS,
       groups: {
         metrics: { period: env.METRICS_PARTITION_PERIOD, retentionDays: env.METRICS_RETENTION_DAYS },
         logs: { period: env.LOGS_PARTITION_PERIOD, retentionDays: env.LOGS_RETENTION_DAYS },

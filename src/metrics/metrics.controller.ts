@@ -23,7 +23,11 @@ const isoDate = z
 const decimal = z
   .string()
   .transform((v, ctx) => parseDecimalInt(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a whole number' }), z.NEVER));
-const range = z.object({ from: isoDate, to: isoDate });
+const exact = z
+  .enum(['true', 'false'], { message: 'must be true or false' })
+  .transform((v) => v === 'true')
+  .optional();
+const range = z.object({ from: isoDate, to: isoDate, exact });
 const timeseriesQuery = range.extend({ bucket: z.enum(['hour', 'day']).default('hour') });
 const topQuery = range.extend({
   entity_type: z.enum(ENTITY_TYPES),
@@ -71,6 +75,7 @@ const KIND_PARAM = { name: 'kind', enum: ['tools', 'servers', 'resources', 'prom
 const RANGE_QUERIES = [
   { name: 'from', required: false, description: 'ISO 8601 with a time zone; default `to` minus 24 hours' },
   { name: 'to', required: false, description: 'ISO 8601 with a time zone; default now (half-open range)' },
+  { name: 'exact', required: false, enum: ['true', 'false'], description: 'true: raw rows only (forensics; slower)' },
 ];
 
 /** Default window: the last 24 hours. */
@@ -98,7 +103,6 @@ function tableFor(kind: string): MetricTable {
 @Controller('api/v1/metrics')
 export class MetricsController {
   private readonly ingestLimits: IngestLimits;
-  private readonly lateHours: number;
 
   constructor(
     private readonly ingestService: MetricsIngestService,
@@ -112,7 +116,6 @@ export class MetricsController {
       retentionDays: settings.retentionDays,
       maxResponseTimeSeconds: settings.maxResponseTimeSeconds,
     };
-    this.lateHours = settings.rollup.lateDataHours;
   }
 
   /** A batch of executions: all valid and accepted (202), or none written (400/413). */
@@ -140,14 +143,14 @@ export class MetricsController {
     return { accepted: await this.ingestService.ingest(result.items) };
   }
 
-  /** Runs the hourly rollup now over the last `hours_back` closed hours (default: the late-data window). */
+  /** Runs the rollup now: pending hours and days, and with `hours_back` every closed hour of that window. */
   @Post('rollup')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run the hourly rollup now over the last `hours_back` closed hours' })
+  @ApiOperation({ summary: 'Run the rollup now (pending hours and days; with `hours_back`, every closed hour of that window)' })
   @ApiBody({ required: false, schema: { type: 'object', properties: { hours_back: { type: 'integer', minimum: 1, maximum: 9600 } } } })
   rollup(@Body() body: unknown) {
     const { hours_back } = parse(rollupBody, body);
-    return this.rollups.rollup(hours_back ?? this.lateHours);
+    return this.rollups.rollup({ hoursBack: hours_back });
   }
 
   @Get('top')
@@ -157,18 +160,20 @@ export class MetricsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 10' })
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
+  @ApiQuery(RANGE_QUERIES[2])
   async top(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
     const q = parse(topQuery, query);
     const { from, to } = window(q.from, q.to);
     const visible = await this.access.visibleIds(METRIC_TABLES[q.entity_type], principal);
-    return this.queries.top(q.entity_type, q.by, from, to, q.limit, visible);
+    return this.queries.top(q.entity_type, q.by, from, to, q.limit, { exact: q.exact, visible });
   }
 
   @Get(':kind/:id/summary')
-  @ApiOperation({ summary: 'Totals, failure rate, min/max/avg and last execution of one entity (rollups + raw tail)' })
+  @ApiOperation({ summary: 'Totals, failure rate, min/max/avg and last execution of one entity (daily and hourly rollups + raw tail)' })
   @ApiParam(KIND_PARAM)
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
+  @ApiQuery(RANGE_QUERIES[2])
   async summary(
     @Param('kind') kind: string,
     @Param('id') id: string,
@@ -180,15 +185,16 @@ export class MetricsController {
     const q = parse(range, query);
     const { from, to } = window(q.from, q.to);
     await this.access.checkVisible(t, entityId(id), principal, meta);
-    return this.queries.summary(t, id, from, to);
+    return this.queries.summary(t, id, from, to, { exact: q.exact });
   }
 
   @Get(':kind/:id/timeseries')
-  @ApiOperation({ summary: 'Per bucket: count, failure rate, p50/p90/p95/p99; says whether from raw rows or rollups' })
+  @ApiOperation({ summary: 'Per bucket: count, failure rate, p50/p90/p95/p99; says the source of each bucket and the error bound' })
   @ApiParam(KIND_PARAM)
   @ApiQuery({ name: 'bucket', required: false, enum: ['hour', 'day'] })
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
+  @ApiQuery(RANGE_QUERIES[2])
   async timeseries(
     @Param('kind') kind: string,
     @Param('id') id: string,
@@ -200,6 +206,6 @@ export class MetricsController {
     const q = parse(timeseriesQuery, query);
     const { from, to } = window(q.from, q.to);
     await this.access.checkVisible(t, entityId(id), principal, meta);
-    return this.queries.timeseries(t, id, from, to, q.bucket);
+    return this.queries.timeseries(t, id, from, to, q.bucket, { exact: q.exact });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RegistryModule } from '../registry/registry.module';
+import { PartitioningModule } from '../partitioning/partitioning.module';
 import { EntityNameCache } from './ingest/entity-name.cache';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { MetricsController } from './metrics.controller';
@@ -10,7 +11,7 @@ import { RollupService } from './rollup/rollup.service';
 
 /** Execution metrics: ingest, rollups, queries and self-measurement (the role itself: metrics.role.ts). */
 @Module({
-  imports: [RegistryModule],
+  imports: [RegistryModule, PartitioningModule],
   controllers: [MetricsController],
   providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, MetricsAccessService, RollupService, PerformanceService],
   exports: [EntityNameCache, RollupService, PerformanceService],
