@@ -5,17 +5,19 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntimeOptions } from './app.module';
 import { Env } from './config/configuration';
 import { configureHttp } from './http/configure-http';
+import { PathParamGuardPipe } from './http/input-guard';
 import { validationPipe } from './http/validation';
 
 /**
  * Builds the HTTP application the same way for `npm start` and the tests: pino logging,
- * a bounded JSON body parser (HTTP_MAX_BODY_BYTES), global validation, the OpenAPI document at /docs.
+ * a bounded JSON body parser (HTTP_MAX_BODY_BYTES, HTTP_JSON_MAX_*), path parameters checked, global
+ * validation, the OpenAPI document at /docs.
  */
 export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(env, runtime), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureHttp(app);
-  app.useGlobalPipes(validationPipe());
+  app.useGlobalPipes(new PathParamGuardPipe(), validationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

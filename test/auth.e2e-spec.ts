@@ -95,6 +95,20 @@ describe('authentication and authorization', () => {
     expect(await authFailures('revoked token')).toBe(1);
   });
 
+  it('revoking a revoked token changes nothing: the same answer, no second audit row', async () => {
+    const twice = await member(app, 'twice@example.com', 'viewer');
+    const audits = async () =>
+      (
+        await query<{ n: number }>(url, `SELECT count(*)::int n FROM audit_trails WHERE action = 'revoke' AND resource_id = $1`, [
+          twice.jti,
+        ])
+      )[0].n;
+    expect((await app.request('DELETE', `/api/v1/tokens/${twice.jti}`, { body: {} })).status).toBe(204);
+    expect((await app.request('DELETE', `/api/v1/tokens/${twice.jti}`, { body: { reason: 'again' } })).status).toBe(204);
+    await flushWriter(app);
+    expect(await audits()).toBe(1);
+  });
+
   it('tokens are stored only as hashes', async () => {
     const rows = await query<{ token_hash: string }>(url, 'SELECT token_hash FROM email_api_tokens');
     expect(rows.length).toBeGreaterThanOrEqual(5);

@@ -125,6 +125,26 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
     expect(series.points[0].failure_rate).toBeCloseTo(Number(direct.failed) / 300, 10);
   });
 
+  it('a backfill gets its partitions before its rows land: nothing reaches the DEFAULT partition', async () => {
+    const old = Array.from({ length: 20 }, (_, i) => ({
+      entity_type: 'tool',
+      entity_id: 't-alpha',
+      timestamp: new Date(Date.now() - (10 + i) * 86_400_000).toISOString(),
+      response_time: 0.2,
+      is_success: true,
+    }));
+    await ingest(old);
+    await writer.flush();
+    const homes = await query<{ partition: string }>(
+      metrics,
+      `SELECT DISTINCT tableoid::regclass::text AS partition FROM tool_metrics WHERE "timestamp" < now() - interval '9 days'`,
+    );
+    expect(homes).toHaveLength(20);
+    expect(homes.every((h) => /^tool_metrics_p\d{8}$/.test(h.partition))).toBe(true);
+    await query(metrics, `DELETE FROM tool_metrics WHERE "timestamp" < now() - interval '9 days'`);
+    await query(metrics, `DELETE FROM tool_metrics_hourly WHERE hour_start < now() - interval '9 days'`);
+  });
+
   it('a rename between two batches: history keeps both names', async () => {
     const batch = (n: number) =>
       Array.from({ length: n }, () => ({ entity_type: 'server', entity_id: 's-1', response_time: 0.2, is_success: true }));
@@ -153,9 +173,10 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
     const first = await app.post('/api/v1/metrics/rollup', { hours_back: 3 });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ ran: true });
-    expect(first.body.upserted.tool_metrics_hourly).toBeGreaterThanOrEqual(2);
+    expect(first.body.tables.tool_metrics_hourly.written).toBeGreaterThanOrEqual(2);
 
-    const hourly = () => query<Record<string, unknown>>(metrics, `SELECT * FROM tool_metrics_hourly WHERE tool_id = 't-busy'`);
+    const hourly = () =>
+      query<Record<string, unknown>>(metrics, `SELECT * FROM tool_metrics_hourly WHERE tool_id = 't-busy' AND period = 'hour'`);
     const [once] = await hourly();
     const [direct] = await query<Record<string, unknown>>(
       metrics,
@@ -177,18 +198,20 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
       p99_response_time: (direct.p as number[])[3],
     });
     expect(once.avg_response_time).toBeCloseTo(Number(direct.avg), 10);
+    expect(once.pending_changes).toBe(0);
 
     await app.post('/api/v1/metrics/rollup', { hours_back: 3 });
     const twice = await hourly();
     expect(twice).toHaveLength(1);
     expect({ ...twice[0], updated_at: null }).toEqual({ ...once, updated_at: null });
 
-    // A late row for that hour: the default run (the late-data window, 2 hours) counts it.
+    // A late row for that hour marks it pending; the default run (pending hours only) counts it.
     await ingest([{ entity_type: 'tool', entity_id: 't-busy', timestamp: at(-2, 50), response_time: 9, is_success: false }]);
     await writer.flush();
+    expect((await hourly())[0]).toMatchObject({ total_count: 20, pending_changes: 1 });
     await app.post('/api/v1/metrics/rollup', {});
     const [late] = await hourly();
-    expect(late).toMatchObject({ id: once.id, total_count: 21, failure_count: 2, max_response_time: 9 });
+    expect(late).toMatchObject({ id: once.id, total_count: 21, failure_count: 2, max_response_time: 9, pending_changes: 0 });
   });
 
   it('top entities by count, p99 and failure rate', async () => {
@@ -196,7 +219,8 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const top = (by: string) => app.get(`/api/v1/metrics/top?entity_type=tool&by=${by}&from=${from}&to=${to}&limit=2`);
     const byCount = (await top('count')).body;
-    expect(byCount).toMatchObject({ source: 'raw', exact: true });
+    // One closed hour per tool, from its hourly row: exact.
+    expect(byCount).toMatchObject({ exact: true, error_bound: 0 });
     expect(byCount.items.map((i: { id: string }) => i.id)).toEqual(['t-alpha', 't-busy']);
     expect(byCount.items[0]).toMatchObject({ name: 'alpha', count: 300 });
     expect((await top('p99')).body.items[0].id).toBe('t-busy');
@@ -228,11 +252,14 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
     expect(after.avg_response_time).toBeCloseTo(before.avg_response_time, 10);
 
     const series = (await app.get(`/api/v1/metrics/tools/t-old/timeseries?from=${from}&to=${to}&bucket=hour`)).body;
-    expect(series.source).toBe('mixed');
+    expect(series).toMatchObject({ source: 'mixed', exact: true, error_bound: 0 });
     expect(series.points.map((p: { source: string; count: number }) => [p.source, p.count])).toEqual([
-      ['rollup', 10],
+      ['hourly', 10],
       ['raw', 1],
     ]);
+    const forensic = (await app.get(`/api/v1/metrics/tools/t-old/timeseries?from=${from}&to=${to}&bucket=hour&exact=true`)).body;
+    expect(forensic).toMatchObject({ source: 'raw', exact: true, raw_complete_from: expect.any(String) });
+    expect(forensic.points.map((p: { count: number }) => p.count)).toEqual([1]);
     const daily = (await app.get(`/api/v1/metrics/tools/t-old/timeseries?from=${hourStart(-100).toISOString()}&to=${to}&bucket=day`)).body;
     expect(daily.points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(11);
   });
@@ -274,7 +301,7 @@ describe('execution metrics: ingest, names, rollups, queries', () => {
     expect(huge.body.message).toMatch(/HTTP_MAX_BODY_BYTES/);
 
     const text = await app.post('/api/v1/metrics/executions', 'hello', { 'content-type': 'text/plain' });
-    expect(text.status).toBe(400);
+    expect(text.status).toBe(415); // JSON bodies only
 
     await writer.flush();
     expect(await total()).toBe(before);

@@ -37,8 +37,13 @@ const COLUMNS = [
   'model',
 ] as const;
 
-/** One INSERT … ON CONFLICT DO NOTHING of a batch, as the writer's replay path does. */
-async function insert(db: { query(sql: string, params: unknown[]): Promise<unknown> }, spans: Span[]): Promise<void> {
+/**
+ * One INSERT … ON CONFLICT DO NOTHING of a batch in primary-key order, as the writer's replay path
+ * does (in another order, two batches sharing spans could deadlock on each other's keys).
+ */
+async function insert(db: { query(sql: string, params: unknown[]): Promise<unknown> }, batch: Span[]): Promise<void> {
+  const key = (s: Span) => `${s.trace_id} ${s.span_id} ${s.start_time}`;
+  const spans = [...batch].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   if (!spans.length) return;
   const params: unknown[] = [];
   const values = spans.map((s) => `(${COLUMNS.map((c) => `$${params.push(s[c])}`).join(', ')})`);

@@ -1,6 +1,7 @@
 import { CoreSchema1795400000000 } from './1795400000000-core-schema';
+import { RegistryNameUniqueness1795610000000 } from './1795610000000-registry-name-uniqueness';
 
-export { CoreSchema1795400000000 };
+export { CoreSchema1795400000000, RegistryNameUniqueness1795610000000 };
 
 /** CORE migrations, in order. */
-export const coreMigrations = [CoreSchema1795400000000];
+export const coreMigrations = [CoreSchema1795400000000, RegistryNameUniqueness1795610000000];

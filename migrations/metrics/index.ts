@@ -1,4 +1,5 @@
 import { MetricsSchema1795400000001 } from './1795400000001-metrics-schema';
+import { MetricsRollupSketches1795411000001 } from './1795411000001-metrics-rollup-sketches';
 
 /** Migrations of the metrics role, oldest first. */
-export const metricsMigrations = [MetricsSchema1795400000001];
+export const metricsMigrations = [MetricsSchema1795400000001, MetricsRollupSketches1795411000001];

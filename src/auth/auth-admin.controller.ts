@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiUuidParam, uuidParam } from '../common/field-errors';
 import {
   CreatedTokenDto,
   CreateTeamDto,
@@ -35,8 +36,9 @@ export class AuthAdminController {
   @HttpCode(204)
   @RequirePermission(PERMISSIONS.tokensManage)
   @ApiOperation({ summary: 'Revoke a token by its jti; takes effect on the next request' })
+  @ApiUuidParam('jti')
   revokeToken(
-    @Param('jti', new ParseUUIDPipe({ version: undefined })) jti: string,
+    @Param('jti', uuidParam('jti')) jti: string,
     @Body() dto: RevokeTokenDto,
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
@@ -66,8 +68,9 @@ export class AuthAdminController {
   @Put('teams/:id/members/:email')
   @RequirePermission(PERMISSIONS.rolesManage)
   @ApiOperation({ summary: 'Add a user (who must exist) to a team' })
+  @ApiUuidParam('id')
   addMember(
-    @Param('id', new ParseUUIDPipe({ version: undefined })) teamId: string,
+    @Param('id', uuidParam('id')) teamId: string,
     @Param('email', new NormalizeEmailPipe()) email: string,
     @Body() dto: TeamMemberDto,
     @CurrentPrincipal() principal: Principal,

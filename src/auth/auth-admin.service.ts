@@ -36,10 +36,11 @@ export class AuthAdminService {
     return { token: issued.token, jti: issued.jti, user_email: issued.email, role: issued.role, expires_at };
   }
 
+  /** Idempotent: revoking a revoked token answers the same and, having changed nothing, is not audited. */
   async revokeToken(principal: Principal, meta: RequestMeta, jti: string, reason: string | null): Promise<void> {
-    const token = await this.tokens.revoke(jti, principal.email, reason);
-    if (!token) throw new NotFoundException(`no token with jti ${jti}`);
-    await this.audit.record({ principal, meta }, tokenRevokedEntry(token, reason));
+    const result = await this.tokens.revoke(jti, principal.email, reason);
+    if (!result) throw new NotFoundException(`no token with jti ${jti}`);
+    if (result.changed) await this.audit.record({ principal, meta }, tokenRevokedEntry(result.token, reason));
   }
 
   /** `email` normalized (lower-case). Granting a role the user already holds changes nothing and is not audited. */

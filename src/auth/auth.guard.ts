@@ -27,10 +27,12 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The global guard: every route passes here. Public routes (probes, the OpenAPI document,
- * /status when STATUS_PUBLIC, /metrics when METRICS_ENDPOINT_PUBLIC) go through; a blocked address gets 429; everything else needs
- * a valid bearer token and the route's permission. Authentication outcomes go to
- * email_auth_events, permission decisions on changes and every denial to
- * permission_audit_log, and each authenticated request to token_usage_logs.
+ * /status when STATUS_PUBLIC, /metrics when METRICS_ENDPOINT_PUBLIC) go through; a blocked
+ * address gets 429; everything else needs a valid bearer token and the route's permission.
+ * Failures and security-relevant successes (first use of a token, a new address, a block) go
+ * to email_auth_events (core), permission decisions on changes and every denial to
+ * permission_audit_log, and each authenticated request to token_usage_logs (metrics): a read
+ * writes nothing to core.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -77,9 +79,9 @@ export class AuthGuard implements CanActivate {
     if (!token) this.fail(meta, address, req.headers.authorization ? 'malformed authorization header' : 'missing token');
     const result = await this.tokens.verify(token!);
     if ('failure' in result) this.fail(meta, address, result.failure, result.email, result.jti);
-    const principal = (result as { principal: Principal }).principal;
+    const { principal, firstUse } = result as { principal: Principal; firstUse: boolean };
     req.principal = principal;
-    this.authEvents.record(meta, { success: true, email: principal.email, jti: principal.jti });
+    void this.authEvents.success(meta, { email: principal.email, jti: principal.jti }, firstUse);
     this.trackUsage(req, res, principal, meta);
 
     const granted = hasPermission(principal.permissions, policy.permission);
@@ -94,9 +96,12 @@ export class AuthGuard implements CanActivate {
   }
 
   private fail(meta: RequestMeta, address: string, reason: string, email?: string, jti?: string): never {
-    this.authEvents.record(meta, { success: false, email, jti, failureReason: reason });
+    this.authEvents.failure(meta, { email, jti, reason });
     const failures = this.tracker.recordFailure(address);
-    if (failures !== null) void this.security.repeatedAuthFailures(meta, failures, this.windowSeconds, this.blockSeconds);
+    if (failures !== null) {
+      this.authEvents.blocked(meta, failures, this.blockSeconds);
+      void this.security.repeatedAuthFailures(meta, failures, this.windowSeconds, this.blockSeconds);
+    }
     throw new UnauthorizedException(reason === 'unknown token' ? 'invalid token' : reason);
   }
 

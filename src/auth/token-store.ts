@@ -120,26 +120,32 @@ export class TokenStore {
 
   /**
    * Revokes by jti: records the revocation and deactivates the token, in one transaction.
-   * Returns the token row as it was, or null when there is no such token.
+   * Returns the token row as it was and whether this call changed anything (false: it was
+   * already revoked), or null when there is no such token.
    */
-  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<EmailApiToken | null> {
+  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<{ token: EmailApiToken; changed: boolean } | null> {
     return this.db.transaction(async (tx) => {
-      const token = await tx.getRepository(EmailApiToken).findOneBy({ jti });
+      const token = await tx.getRepository(EmailApiToken).findOne({ where: { jti }, lock: { mode: 'pessimistic_write' } });
       if (!token) return null;
-      await tx
+      const recorded = await tx
         .createQueryBuilder()
         .insert()
         .into(TokenRevocation)
         .values({ jti, revokedBy, reason, tokenExpiry: token.expiresAt })
         .orIgnore()
         .execute();
-      await tx.getRepository(EmailApiToken).update({ id: token.id }, { isActive: false });
-      return token;
+      const deactivated = token.isActive ? await tx.getRepository(EmailApiToken).update({ id: token.id }, { isActive: false }) : null;
+      return { token, changed: (recorded.raw as unknown[]).length > 0 || !!deactivated?.affected };
     });
   }
 
-  /** Resolves a presented token. Every check hits the database: revocation takes effect at once. */
-  async verify(token: string): Promise<{ principal: Principal } | { failure: TokenFailure; email?: string; jti?: string }> {
+  /**
+   * Resolves a presented token. Every check hits the database: revocation takes effect at once.
+   * `firstUse`: the token had never been used (its last_used was empty).
+   */
+  async verify(
+    token: string,
+  ): Promise<{ principal: Principal; firstUse: boolean } | { failure: TokenFailure; email?: string; jti?: string }> {
     const jti = jtiOf(token);
     const row = await this.db.getRepository(EmailApiToken).findOneBy({ jti });
     if (!row || !sameHash(row.tokenHash, hashToken(token))) return { failure: 'unknown token' };
@@ -163,13 +169,17 @@ export class TokenStore {
     const permissions = new Set(roles.flatMap((r) => r.permissions));
     const unrestricted = roles.some((r) => SYSTEM_ROLES.find((s) => s.name === r.name)?.unrestricted) || permissions.has('*');
     if (!row.lastUsed || Date.now() - row.lastUsed.getTime() > 60_000) {
-      // Coarse on purpose: one write a minute per token, not one per request.
+      // Coarse on purpose: one write a minute per token, not one per request. The condition is
+      // checked again in the statement, so concurrent requests (and replicas) write it once.
       void this.db
-        .getRepository(EmailApiToken)
-        .update({ id: row.id }, { lastUsed: new Date() })
+        .query(
+          `UPDATE email_api_tokens SET last_used = now() WHERE id = $1 AND (last_used IS NULL OR last_used < now() - interval '1 minute')`,
+          [row.id],
+        )
         .catch(() => undefined);
     }
     return {
+      firstUse: row.lastUsed === null,
       principal: {
         userId: user.id,
         email: user.email,

@@ -13,10 +13,14 @@ import { dataSourceOptions } from '../database/data-source-options';
 import { migrateDatabase } from '../database/migration-runner';
 import { CORE_DB, LOGS_DB } from '../database/roles';
 import { AuditEntry, auditRow } from '../logs/audit.service';
+import { SecretBox } from '../common/secret-box';
+import { settingsFromEnv } from '../config/settings';
+import { rotateSecrets } from './secrets-rotate';
 
 const USAGE = `usage:
   npm run cli -- token create --email EMAIL --role ${SYSTEM_ROLES.map((r) => r.name).join('|')} [--expires-in 30d] [--name NAME]
   npm run cli -- token revoke --jti JTI [--reason TEXT]
+  npm run cli -- secrets rotate     # every registry secret sealed with SECRET_KEY
 `;
 
 function fail(message: string, code = 2): never {
@@ -27,10 +31,12 @@ function fail(message: string, code = 2): never {
 /**
  * `npm run cli -- token create|revoke`: token management against DATABASE_URL (or the
  * embedded database, like db:migrate). The token is printed once, on stdout, alone on its line.
+ * `npm run cli -- secrets rotate`: see secrets-rotate.ts.
  */
 async function main(): Promise<void> {
   const [group, command, ...rest] = process.argv.slice(2);
-  if (group !== 'token' || !['create', 'revoke'].includes(command)) fail(USAGE.trimEnd());
+  const known = (group === 'token' && ['create', 'revoke'].includes(command)) || (group === 'secrets' && command === 'rotate');
+  if (!known) fail(USAGE.trimEnd());
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
     } catch (error) {
       fail(`--expires-in: ${(error as Error).message}`);
     }
-  } else if (!values.jti) {
+  } else if (command === 'revoke' && !values.jti) {
     fail('--jti is required');
   }
 
@@ -69,7 +75,19 @@ async function main(): Promise<void> {
     await store.seedRoles();
     const actor = { principal: null, meta: null, fallbackId: 'cli' };
     const entries: AuditEntry[] = [];
-    if (command === 'create') {
+    if (group === 'secrets') {
+      const report = await rotateSecrets(core, new SecretBox(settingsFromEnv(env).secrets));
+      process.stdout.write(`sealed ${report.resealed} secret values again with key ${report.keyId}; ${report.current} rows were current\n`);
+      for (const failure of report.failed) process.stderr.write(`could not open: ${failure}\n`);
+      if (report.failed.length > 0) process.exitCode = 1;
+      if (report.resealed > 0)
+        entries.push({
+          action: 'rotate',
+          resourceType: 'secrets',
+          resourceId: report.keyId,
+          newValues: { key_id: report.keyId, resealed: report.resealed },
+        });
+    } else if (command === 'create') {
       const issued = await store.issue({ email: values.email!, role: values.role!, expiresInSeconds, name: values.name, grantedBy: 'cli' });
       entries.push(...tokenIssuedEntries(issued, values.name ?? null));
       const expires_at = issued.expiresAt?.toISOString() ?? null;
@@ -78,17 +96,18 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`${issued.token}\n`);
     } else {
-      const token = await store.revoke(values.jti!, 'cli', values.reason ?? null);
-      if (!token) fail(`no token with jti ${values.jti}`, 1);
-      entries.push(tokenRevokedEntry(token, values.reason ?? null));
-      process.stdout.write(`revoked ${values.jti}\n`);
+      const result = await store.revoke(values.jti!, 'cli', values.reason ?? null);
+      if (!result) fail(`no token with jti ${values.jti}`, 1);
+      if (result.changed) entries.push(tokenRevokedEntry(result.token, values.reason ?? null));
+      process.stdout.write(result.changed ? `revoked ${values.jti}\n` : `${values.jti} was already revoked\n`);
     }
-    await writeAudit(
-      topology,
-      pool,
-      env.MIGRATIONS_RUN,
-      entries.map((e) => auditRow(actor, e)),
-    );
+    if (entries.length > 0)
+      await writeAudit(
+        topology,
+        pool,
+        env.MIGRATIONS_RUN,
+        entries.map((e) => auditRow(actor, e)),
+      );
   } finally {
     if (core.isInitialized) await core.destroy();
     await embedded?.stop();

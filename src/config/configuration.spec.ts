@@ -29,7 +29,9 @@ describe('parseEnv', () => {
       METRICS_NAME_CACHE_TTL_MS: 5000,
       METRICS_ROLLUP_ENABLED: true,
       METRICS_ROLLUP_INTERVAL_SECONDS: 300,
-      METRICS_ROLLUP_LATE_DATA_HOURS: 2,
+      METRICS_ROLLUP_CHUNK_HOURS: 24,
+      METRICS_HOURLY_RETENTION_DAYS: 180,
+      METRICS_DAILY_RETENTION_DAYS: 730,
       PERFORMANCE_ENABLED: true,
       PERFORMANCE_SNAPSHOT_SECONDS: 60,
     });
@@ -50,7 +52,8 @@ describe('parseEnv', () => {
     });
     expect(() => parseEnv({ WRITER_FLUSH_MS: '1' })).toThrow(/WRITER_FLUSH_MS must be at least 10/);
     expect(() => parseEnv({ METRICS_INGEST_MAX_BATCH: '0' })).toThrow(/METRICS_INGEST_MAX_BATCH must be at least 1/);
-    expect(() => parseEnv({ METRICS_ROLLUP_LATE_DATA_HOURS: 'two' })).toThrow(/METRICS_ROLLUP_LATE_DATA_HOURS must be a whole number/);
+    expect(() => parseEnv({ METRICS_ROLLUP_CHUNK_HOURS: 'two' })).toThrow(/METRICS_ROLLUP_CHUNK_HOURS must be a whole number/);
+    expect(() => parseEnv({ METRICS_DAILY_RETENTION_DAYS: '0' })).toThrow(/METRICS_DAILY_RETENTION_DAYS must be at least 1/);
   });
 
   it('treats empty optional URLs as unset and accepts a +driver scheme', () => {
@@ -99,6 +102,7 @@ describe('parseEnv', () => {
       PARTITION_MAINTENANCE_INTERVAL_SECONDS: 3600,
       PARTITION_PREMAKE: 7,
       PARTITION_LOCK_TIMEOUT_MS: 2000,
+      PARTITION_DRAIN_BATCH_ROWS: 10_000,
       METRICS_PARTITION_PERIOD: 'day',
       LOGS_PARTITION_PERIOD: 'day',
       AUDIT_PARTITION_PERIOD: 'week',
@@ -208,5 +212,26 @@ describe('parseEnv: API, authentication and logging variables', () => {
     });
     expect(() => parseEnv({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be at most 65535/);
     expect(() => parseEnv({ METRICS_ENDPOINT_PUBLIC: 'maybe' })).toThrow(/METRICS_ENDPOINT_PUBLIC must be true or false/);
+  });
+});
+
+describe('parseEnv: hardening variables', () => {
+  it('applies the defaults: JSON bounds, CORS off, a day of response time', () => {
+    expect(parseEnv({})).toMatchObject({
+      HTTP_JSON_MAX_DEPTH: 64,
+      HTTP_JSON_MAX_KEYS: 10_000,
+      CORS_ALLOWED_ORIGINS: [],
+      METRICS_MAX_RESPONSE_TIME_SECONDS: 86_400,
+    });
+  });
+
+  it('reads an allow-list of origins and refuses anything that is not an origin', () => {
+    expect(parseEnv({ CORS_ALLOWED_ORIGINS: 'https://console.example.com, http://localhost:5173' }).CORS_ALLOWED_ORIGINS).toEqual([
+      'https://console.example.com',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['*', 'console.example.com', 'https://console.example.com/', 'https://x.example.com/app', 'ftp://x.example.com']) {
+      expect(() => parseEnv({ CORS_ALLOWED_ORIGINS: bad })).toThrow(/CORS_ALLOWED_ORIGINS must list origins/);
+    }
   });
 });

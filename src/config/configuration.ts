@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKey } from '../common/secret-box';
 import { roleUrlEnv, RoleUrlEnv, ROLES } from '../database/roles';
 
 /**
@@ -40,6 +41,52 @@ function postgresUrl() {
       return z.NEVER;
     }
     return normalized;
+  });
+}
+
+/** Comma-separated origins (`https://console.example.com`), each a scheme, host and optional port. */
+function origins() {
+  return z.string().transform((value, ctx) => {
+    const list = value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of list) {
+      let url: URL | null = null;
+      try {
+        url = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must list origins like https://console.example.com (no path, no trailing slash): ${origin}`,
+        });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
+}
+
+/** `<id>:<base64 of 32 bytes>`, comma-separated when `list`. Never echoed. */
+function secretKeys() {
+  return z.string().transform((value, ctx) => {
+    const keys = [];
+    for (const text of value.split(',').filter((t) => t.trim())) {
+      const key = parseSecretKey(text);
+      if (typeof key === 'string') {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: key });
+        return z.NEVER;
+      }
+      keys.push(key);
+    }
+    if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'names a key id twice' });
+      return z.NEVER;
+    }
+    return keys;
   });
 }
 
@@ -93,6 +140,8 @@ export const envSchema = z.object({
   PARTITION_MAINTENANCE_INTERVAL_SECONDS: int(3600, 10, 86_400),
   PARTITION_PREMAKE: int(7, 1, 366),
   PARTITION_LOCK_TIMEOUT_MS: int(2000, 10, 60_000),
+  /** Rows moved out of a DEFAULT partition per transaction. */
+  PARTITION_DRAIN_BATCH_ROWS: int(10_000, 100, 1_000_000),
   METRICS_PARTITION_PERIOD: period('day'),
   LOGS_PARTITION_PERIOD: period('day'),
   AUDIT_PARTITION_PERIOD: period('week'),
@@ -108,6 +157,12 @@ export const envSchema = z.object({
   /** Secret: the first admin's token, instead of a generated one. Never logged. */
   ADMIN_TOKEN: optional(z.string().min(32, 'must be at least 32 characters').max(512, 'must be at most 512 characters')),
   STATUS_PUBLIC: bool(false),
+  /** `production` is production mode: secrets are refused unless SECRET_KEY is set. */
+  NODE_ENV: optional(z.string().trim()),
+  /** Secret: the AES-256-GCM key sealing registry secrets at rest, `<id>:<base64 of 32 bytes>`. Never logged. */
+  SECRET_KEY: optional(secretKeys().refine((keys) => keys.length === 1, 'must be exactly one key')).transform((v) => v?.[0] ?? null),
+  /** Secret: keys that sealed values before a rotation (opened, never used to seal), comma-separated. */
+  SECRET_KEYS_PREVIOUS: optional(secretKeys()).transform((v) => v ?? []),
   /** GET /metrics (Prometheus) answers without a token; otherwise it needs an admin token. */
   METRICS_ENDPOINT_PUBLIC: bool(false),
   /** Also serve GET /metrics, without a token, on this port (for in-cluster scraping); 0: no such port. */
@@ -117,6 +172,12 @@ export const envSchema = z.object({
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
   /** Largest accepted request body; larger bodies answer 413. */
   HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  /** Deepest nesting of objects and arrays in a JSON body. */
+  HTTP_JSON_MAX_DEPTH: int(64, 2, 1000),
+  /** Keys and elements in one field of a JSON body, and distinct key names in a body (five times as many keys in all). */
+  HTTP_JSON_MAX_KEYS: int(10_000, 10, 1_000_000),
+  /** Browser origins allowed to call the API (CORS); unset: CORS off. */
+  CORS_ALLOWED_ORIGINS: optional(origins()).transform((v) => v ?? []),
 
   // Buffered COPY writer (src/writer), shared by every role.
   WRITER_BATCH_ROWS: int(5000, 1, 1_000_000),
@@ -131,10 +192,16 @@ export const envSchema = z.object({
 
   // Execution metrics (src/metrics).
   METRICS_INGEST_MAX_BATCH: int(1000, 1, 100_000),
+  /** Longest response time an execution may report, in seconds. */
+  METRICS_MAX_RESPONSE_TIME_SECONDS: int(86_400, 1, 31_536_000),
   METRICS_NAME_CACHE_TTL_MS: int(5000, 0, 86_400_000),
   METRICS_ROLLUP_ENABLED: bool(true),
   METRICS_ROLLUP_INTERVAL_SECONDS: int(300, 1, 86_400),
-  METRICS_ROLLUP_LATE_DATA_HOURS: int(2, 1, 24 * 31),
+  /** Hours one rollup transaction recomputes at most (a backfill is rolled up in chunks). */
+  METRICS_ROLLUP_CHUNK_HOURS: int(24, 1, 24 * 7),
+  /** Hourly rollup rows older than this are deleted; daily rows older than the next. */
+  METRICS_HOURLY_RETENTION_DAYS: int(180, 1, 36_500),
+  METRICS_DAILY_RETENTION_DAYS: int(730, 1, 36_500),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
 
@@ -157,7 +224,12 @@ export class ConfigError extends Error {
 /** Validates the environment. Throws ConfigError naming each bad variable (never its value). */
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
   const result = envSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    const active = result.data.SECRET_KEY;
+    if (active && result.data.SECRET_KEYS_PREVIOUS.some((k) => k.id === active.id))
+      throw new ConfigError([`SECRET_KEYS_PREVIOUS names the key id of SECRET_KEY ("${active.id}"): give the new key a new id`]);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const message = issue.code === z.ZodIssueCode.invalid_enum_value ? `must be one of ${issue.options.join(', ')}` : issue.message;

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
+import { SecretKeys } from '../common/secret-box';
 import { Env, PARTITION_PERIODS } from './configuration';
 
 /**
@@ -30,6 +31,10 @@ export interface HttpSettings {
   maxBodyBytes: number;
   /** A second port serving only GET /metrics, without a token; 0: none. */
   metricsPort: number;
+  /** Bounds on JSON bodies, checked on the raw bytes before parsing (src/http/json-guard.ts). */
+  json: { maxDepth: number; maxKeys: number };
+  /** Origins allowed cross-origin (CORS); empty: CORS off. */
+  corsAllowedOrigins: string[];
 }
 
 export interface HealthSettings {
@@ -70,8 +75,19 @@ export interface WriterSettings {
 
 export interface MetricsSettings {
   ingestMaxBatch: number;
+  /** Longest response time an execution may report, in seconds. */
+  maxResponseTimeSeconds: number;
+  /** How far back an execution's timestamp may go (METRICS_RETENTION_DAYS). */
+  retentionDays: number;
   nameCacheTtlMs: number;
-  rollup: { enabled: boolean; intervalMs: number; lateDataHours: number };
+  rollup: {
+    enabled: boolean;
+    intervalMs: number;
+    /** Hours one rollup transaction recomputes at most. */
+    chunkHours: number;
+    hourlyRetentionDays: number;
+    dailyRetentionDays: number;
+  };
   performance: { enabled: boolean; snapshotMs: number };
 }
 
@@ -81,6 +97,8 @@ export interface TracesSettings {
   maxSpansPerRequest: number;
   /** Spans that start longer ago than this are refused: their partition is already gone. */
   retentionDays: number;
+  /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
+  json: { maxDepth: number; maxKeys: number };
 }
 
 export interface GroupPolicy {
@@ -95,6 +113,8 @@ export interface PartitionSettings {
   premake: number;
   /** How long a maintenance statement waits for a lock before it gives way to traffic. */
   lockTimeoutMs: number;
+  /** Rows moved out of a DEFAULT partition per transaction. */
+  drainBatchRows: number;
   groups: Record<PartitionGroup, GroupPolicy>;
 }
 
@@ -108,6 +128,8 @@ export interface Settings {
   metrics: MetricsSettings;
   traces: TracesSettings;
   partitions: PartitionSettings;
+  /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
+  secrets: SecretKeys;
 }
 
 export type SettingsArea = keyof Settings;
@@ -121,7 +143,13 @@ export function settingsFromEnv(env: Env): Settings {
       logsDurable: env.LOGS_DB_DURABLE,
       embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DATA_DIR },
     },
-    http: { port: env.PORT, maxBodyBytes: env.HTTP_MAX_BODY_BYTES, metricsPort: env.METRICS_PORT },
+    http: {
+      port: env.PORT,
+      maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
+      metricsPort: env.METRICS_PORT,
+      json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    },
     health: { checkTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
     auth: {
       adminEmail: env.ADMIN_EMAIL,
@@ -145,11 +173,15 @@ export function settingsFromEnv(env: Env): Settings {
     },
     metrics: {
       ingestMaxBatch: env.METRICS_INGEST_MAX_BATCH,
+      maxResponseTimeSeconds: env.METRICS_MAX_RESPONSE_TIME_SECONDS,
+      retentionDays: env.METRICS_RETENTION_DAYS,
       nameCacheTtlMs: env.METRICS_NAME_CACHE_TTL_MS,
       rollup: {
         enabled: env.METRICS_ROLLUP_ENABLED,
         intervalMs: env.METRICS_ROLLUP_INTERVAL_SECONDS * 1000,
-        lateDataHours: env.METRICS_ROLLUP_LATE_DATA_HOURS,
+        chunkHours: env.METRICS_ROLLUP_CHUNK_HOURS,
+        hourlyRetentionDays: env.METRICS_HOURLY_RETENTION_DAYS,
+        dailyRetentionDays: env.METRICS_DAILY_RETENTION_DAYS,
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
     },
@@ -157,12 +189,15 @@ export function settingsFromEnv(env: Env): Settings {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
+      json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
     },
+    secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,
       intervalSeconds: env.PARTITION_MAINTENANCE_INTERVAL_SECONDS,
       premake: env.PARTITION_PREMAKE,
       lockTimeoutMs: env.PARTITION_LOCK_TIMEOUT_MS,
+      drainBatchRows: env.PARTITION_DRAIN_BATCH_ROWS,
       groups: {
         metrics: { period: env.METRICS_PARTITION_PERIOD, retentionDays: env.METRICS_RETENTION_DAYS },
         logs: { period: env.LOGS_PARTITION_PERIOD, retentionDays: env.LOGS_RETENTION_DAYS },

@@ -22,6 +22,12 @@ export interface PartitionedTable {
    * fails), and moving rows out of the DEFAULT partition keeps it. Key and id are uuid.
    */
   referencedBy?: { table: string; key: string; columns: [id: string, timestamp: string] };
+  /**
+   * Run (with the range's bounds as $1, $2) right after rows of that range were drained out
+   * of the DEFAULT partition in batches and their partition attached: they were invisible to
+   * readers meanwhile, so whatever the role derived from the table in that time is refreshed.
+   */
+  rowsMovedSql?: string;
 }
 
 export const defaultPartitionOf = (t: PartitionedTable): string => `${t.table}_default`;

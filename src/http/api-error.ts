@@ -1,3 +1,5 @@
+import type { FieldError } from '../common/json-guard';
+
 /** The body of every 4xx/5xx answer. */
 export interface ApiError {
   statusCode: number;
@@ -5,7 +7,4 @@ export interface ApiError {
   errors?: FieldError[];
 }
 
-export interface FieldError {
-  field: string;
-  reason: string;
-}
+export type { FieldError } from '../common/json-guard';

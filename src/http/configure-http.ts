@@ -6,6 +6,8 @@ import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
 import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
+import { configureSecurityHeaders } from './security-headers';
+import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -31,6 +33,7 @@ interface HttpResponse {
 }
 
 const OTLP_TRACES_PATH = '/v1/traces';
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
 const isOtlpTraces = (req: HttpRequest) => req.url.split('?')[0].replace(/\/+$/, '') === OTLP_TRACES_PATH;
 const mediaType = (req: HttpRequest) =>
   String(req.headers['content-type'] ?? '')
@@ -40,14 +43,18 @@ const mediaType = (req: HttpRequest) =>
 
 /**
  * HTTP set-up shared by main.ts and the test harness: request timing for the service's
- * self-measurement and the Prometheus histogram, then body parsing. Parser errors happen before
+ * self-measurement and the Prometheus histogram, then body parsing: JSON only on /api (415
+ * otherwise), bounded in size, depth and keys on the raw bytes before JSON.parse, then the parsed
+ * body and the query string checked for input no route may receive (src/http/input-guard.ts).
+ * Parser errors happen before
  * Nest's routing, so its exception filters never see them: this middleware turns them
- * into JSON answers (400 for malformed JSON, 413 for a body over HTTP_MAX_BODY_BYTES)
+ * into JSON answers (400 naming the field, 413 for a body over HTTP_MAX_BODY_BYTES)
  * instead of Express's HTML error page.
  */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  const { maxBodyBytes } = app.get<HttpSettings>(getConfigToken('http'));
+  const { maxBodyBytes, json, corsAllowedOrigins } = app.get<HttpSettings>(getConfigToken('http'));
+  configureSecurityHeaders(express, corsAllowedOrigins);
   // First, so that it also times requests refused by the body parser.
   const performanceService = app.get(PerformanceService, { strict: false });
   const prometheus = app.get(FourfoldMetrics, { strict: false });
@@ -86,15 +93,18 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     res.status(refusal.getStatus()).json(refusal.getResponse());
   });
+  express.use('/api', requireJsonBodies);
   express.useBodyParser('json', {
     limit: maxBodyBytes,
-    type: (req: HttpRequest) => mediaType(req) === 'application/json' && !isOtlpTraces(req),
+    type: (req: HttpRequest) => JSON_MEDIA_TYPE.test(mediaType(req)) && !isOtlpTraces(req),
+    verify: verifyJsonLimits(json),
   });
-  express.useBodyParser('urlencoded', { limit: maxBodyBytes, extended: true });
+  express.use(guardParsedInput);
   express.use((error: BodyParserError, _req: unknown, res: HttpResponse, next: (error?: unknown) => void) => {
     if (res.headersSent) return next(error);
+    if (error instanceof JsonLimitError) return res.status(400).json(invalidField(error.problem));
     if (error.type === 'entity.parse.failed') {
-      return res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `the body is not valid JSON: ${error.message}` });
+      return res.status(400).json(invalidField({ field: '(body)', reason: `is not valid JSON: ${error.message}` }));
     }
     if (error.type === 'entity.too.large') {
       return res.status(413).json({

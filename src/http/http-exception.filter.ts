@@ -55,8 +55,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const code = sqlState(e);
       if (code === SQLSTATE.uniqueViolation)
         return { statusCode: 409, message: `duplicate: ${describeKey(e.detail) ?? e.constraint ?? 'an entity with these values exists'}` };
-      if (code === SQLSTATE.foreignKeyViolation)
-        return { statusCode: 409, message: `conflicting reference: ${describeKey(e.detail) ?? e.constraint}` };
+      if (code === SQLSTATE.foreignKeyViolation) return foreignKeyError(e.detail);
       if (code === SQLSTATE.invalidTextRepresentation || code === SQLSTATE.stringDataRightTruncation)
         return { statusCode: 400, message: 'invalid value for a field' };
     }
@@ -74,6 +73,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'internal error' };
   }
+}
+
+/**
+ * A foreign key violation, named by column only: the table behind it is nobody's business,
+ * and a missing reference reads the same as one the caller may not see (services check
+ * references first; this is the race where one disappears in between).
+ */
+function foreignKeyError(detail: string | undefined): ApiError {
+  const m = /^Key \((.+?)\)=\(.*\) is (not present|still referenced)/.exec(detail ?? '');
+  if (m && m[2] === 'not present') {
+    const reason = `${m[1]} refers to nothing you can see`;
+    return { statusCode: 400, message: `invalid request: ${reason}`, errors: [{ field: m[1], reason }] };
+  }
+  return { statusCode: 409, message: 'conflicting reference: other entities still refer to this one' };
 }
 
 /** `Key (slug)=(abc) already exists.` → `slug=abc already exists` (column names and the caller's own values only). */

@@ -1,7 +1,7 @@
 import { Params } from 'nestjs-pino';
 import { LoggingSettings } from '../config/settings';
 import pino from 'pino';
-import { MASK } from '../logs/mask';
+import { isSecretName, MASK } from '../logs/mask';
 import { RowWriter } from '../writer/row-writer';
 import { StructuredLogStream } from '../logs/structured-log.stream';
 import { HttpRequest } from '../auth/principal';
@@ -20,6 +20,30 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
+
+/** Query parameters that carry credentials by convention, beyond the secret names of logs/mask.ts (`access_token`, `api_key`…). */
+const QUERY_SECRETS = new Set(['key', 'sig', 'signature', 'code', 'auth', 'jwt']);
+
+/** A URL for the log: the values of query parameters that carry secrets (`?access_token=…`) replaced by MASK. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // an undecodable name is checked as written
+      }
+      return isSecretName(name) || QUERY_SECRETS.has(name.toLowerCase()) ? `${pair.slice(0, eq)}=${MASK}` : pair;
+    });
+  return `${url.slice(0, q + 1)}${params.join('&')}`;
+}
 
 const ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 const lowest = (a: (typeof ORDER)[number], b: (typeof ORDER)[number]) => (ORDER.indexOf(a) <= ORDER.indexOf(b) ? a : b);
@@ -49,7 +73,7 @@ export function loggingParams(settings: LoggingSettings, writer: RowWriter, dest
           req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
             id: req.id,
             method: req.method,
-            url: req.url,
+            url: redactUrl(req.url),
             remoteAddress: req.remoteAddress,
             headers: { 'user-agent': req.headers['user-agent'], authorization: req.headers.authorization },
           }),

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { DATE_TIME_RULE, decimalInt, isoDateTime } from '../common/dto-transforms';
 import { IsDate, IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const IDENT = /^[A-Za-z0-9._:@/-]{1,255}$/;
@@ -8,19 +9,19 @@ const IDENT_RULE = 'must be letters, digits and . _ : @ / - (at most 255)';
 class TimeRangeDto {
   @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  @Transform(isoDateTime)
+  @IsDate({ message: `since ${DATE_TIME_RULE}` })
   since?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  @Transform(isoDateTime)
+  @IsDate({ message: `until ${DATE_TIME_RULE}` })
   until?: Date;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimalInt)
   @IsInt()
   @Min(1)
   @Max(500)

@@ -1,4 +1,4 @@
-import { changedFields, MASK, maskSecrets } from './mask';
+import { changedFields, isSecretName, MASK, maskSecrets } from './mask';
 
 describe('maskSecrets', () => {
   it('masks secret fields at any depth and leaves the rest', () => {
@@ -9,6 +9,32 @@ describe('maskSecrets', () => {
       token_hash: null,
     });
     expect(masked).toEqual({ name: 't', auth_value: MASK, nested: { api_key: MASK, list: [{ password: MASK }] }, token_hash: null });
+  });
+});
+
+describe('isSecretName', () => {
+  it('matches secret names case-insensitively, header spellings included', () => {
+    for (const name of [
+      'Authorization',
+      'AUTHORIZATION',
+      'X-Api-Key',
+      'x-api-key',
+      'apiKey',
+      'Proxy-Authorization',
+      'Cookie',
+      'X-Auth-Token',
+      'client_secret',
+      'DB_PASSWORD',
+    ])
+      expect([name, isSecretName(name)]).toEqual([name, true]);
+    for (const name of ['token_url', 'authorization_url', 'max_tokens', 'auth_type', 'Content-Type', 'keyboard', 'name'])
+      expect([name, isSecretName(name)]).toEqual([name, false]);
+  });
+
+  it('masks headers in audit values whatever their case', () => {
+    expect(maskSecrets({ headers: { Authorization: 'Bearer x', 'X-Api-Key': 'k', Accept: 'json' } })).toEqual({
+      headers: { Authorization: MASK, 'X-Api-Key': MASK, Accept: 'json' },
+    });
   });
 });
 

@@ -2,24 +2,37 @@ import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, No
 import { InjectSettings, MetricsSettings } from '../config/settings';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { validateExecutionBatch } from './ingest/execution-batch';
+import { badField } from '../common/field-errors';
+import { DATE_TIME_RULE } from '../common/dto-transforms';
+import { parseDecimalInt, parseIsoDateTime } from '../common/time';
+import { IngestLimits, validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
-import { ENTITY_TYPES, metricTableByPath, MetricTable } from './metric-tables';
+import { ENTITY_TYPES, METRIC_TABLES, metricTableByPath, MetricTable } from './metric-tables';
+import { MetricsAccessService } from './query/metrics-access.service';
 import { MetricsQueryService } from './query/metrics-query.service';
+import { CurrentPrincipal, CurrentRequest } from '../auth/decorators';
+import { Principal, RequestMeta } from '../auth/principal';
 import { RollupService } from './rollup/rollup.service';
 import { DAY_MS } from '../common/time';
 
 const isoDate = z
   .string()
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })
-  .transform((v) => new Date(v))
+  .transform((v, ctx) => parseIsoDateTime(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: DATE_TIME_RULE }), z.NEVER))
   .optional();
-const range = z.object({ from: isoDate, to: isoDate });
+/** A query parameter in decimal digits (`0x10` and `1e1` are not 16 and 10 here). */
+const decimal = z
+  .string()
+  .transform((v, ctx) => parseDecimalInt(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a whole number' }), z.NEVER));
+const exact = z
+  .enum(['true', 'false'], { message: 'must be true or false' })
+  .transform((v) => v === 'true')
+  .optional();
+const range = z.object({ from: isoDate, to: isoDate, exact });
 const timeseriesQuery = range.extend({ bucket: z.enum(['hour', 'day']).default('hour') });
 const topQuery = range.extend({
   entity_type: z.enum(ENTITY_TYPES),
   by: z.enum(['count', 'p99', 'failure_rate']).default('count'),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  limit: decimal.pipe(z.number().min(1).max(100)).default('10'),
 });
 const rollupBody = z
   .object({
@@ -51,8 +64,8 @@ const EXECUTION_SCHEMA = {
   properties: {
     entity_type: { type: 'string', enum: [...ENTITY_TYPES] },
     entity_id: { type: 'string', minLength: 1, maxLength: 36, description: "the entity's id in core" },
-    timestamp: { type: 'string', format: 'date-time', description: 'default now; at most one hour ahead' },
-    response_time: { type: 'number', minimum: 0, description: 'seconds' },
+    timestamp: { type: 'string', format: 'date-time', description: 'default now; within METRICS_RETENTION_DAYS, at most 5 minutes ahead' },
+    response_time: { type: 'number', minimum: 0, description: 'seconds, at most METRICS_MAX_RESPONSE_TIME_SECONDS' },
     is_success: { type: 'boolean' },
     error_message: { type: 'string', description: 'cut to 4096 characters' },
     interaction_type: { type: 'string', minLength: 1, maxLength: 50, description: 'A2A agents only (default invoke)' },
@@ -62,14 +75,21 @@ const KIND_PARAM = { name: 'kind', enum: ['tools', 'servers', 'resources', 'prom
 const RANGE_QUERIES = [
   { name: 'from', required: false, description: 'ISO 8601 with a time zone; default `to` minus 24 hours' },
   { name: 'to', required: false, description: 'ISO 8601 with a time zone; default now (half-open range)' },
+  { name: 'exact', required: false, enum: ['true', 'false'], description: 'true: raw rows only (forensics; slower)' },
 ];
 
 /** Default window: the last 24 hours. */
 function window(from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
   const end = to ?? new Date();
   const start = from ?? new Date(end.getTime() - DAY_MS);
-  if (start >= end) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: '`from` must be before `to`' });
+  if (start >= end) throw badField('from', '`from` must be before `to`');
   return { from: start, to: end };
+}
+
+/** An entity id as ingest accepts it (1 to 36 characters). */
+function entityId(id: string): string {
+  if (id.length === 0 || id.length > 36) throw badField('id', 'id must be 1 to 36 characters');
+  return id;
 }
 
 function tableFor(kind: string): MetricTable {
@@ -82,17 +102,20 @@ function tableFor(kind: string): MetricTable {
 @ApiTags('metrics')
 @Controller('api/v1/metrics')
 export class MetricsController {
-  private readonly maxBatch: number;
-  private readonly lateHours: number;
+  private readonly ingestLimits: IngestLimits;
 
   constructor(
     private readonly ingestService: MetricsIngestService,
     private readonly queries: MetricsQueryService,
+    private readonly access: MetricsAccessService,
     private readonly rollups: RollupService,
     @InjectSettings('metrics') settings: MetricsSettings,
   ) {
-    this.maxBatch = settings.ingestMaxBatch;
-    this.lateHours = settings.rollup.lateDataHours;
+    this.ingestLimits = {
+      maxBatch: settings.ingestMaxBatch,
+      retentionDays: settings.retentionDays,
+      maxResponseTimeSeconds: settings.maxResponseTimeSeconds,
+    };
   }
 
   /** A batch of executions: all valid and accepted (202), or none written (400/413). */
@@ -105,7 +128,7 @@ export class MetricsController {
   @ApiResponse({ status: 413, description: 'more items than METRICS_INGEST_MAX_BATCH, or a body over HTTP_MAX_BODY_BYTES' })
   @ApiResponse({ status: 503, description: 'write buffer full: retry after `Retry-After` seconds' })
   async ingest(@Body() body: unknown): Promise<{ accepted: number }> {
-    const result = validateExecutionBatch(body, this.maxBatch, new Date());
+    const result = validateExecutionBatch(body, this.ingestLimits, new Date());
     if (!result.ok) {
       throw new HttpException(
         {
@@ -120,14 +143,14 @@ export class MetricsController {
     return { accepted: await this.ingestService.ingest(result.items) };
   }
 
-  /** Runs the hourly rollup now over the last `hours_back` closed hours (default: the late-data window). */
+  /** Runs the rollup now: pending hours and days, and with `hours_back` every closed hour of that window. */
   @Post('rollup')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run the hourly rollup now over the last `hours_back` closed hours' })
+  @ApiOperation({ summary: 'Run the rollup now (pending hours and days; with `hours_back`, every closed hour of that window)' })
   @ApiBody({ required: false, schema: { type: 'object', properties: { hours_back: { type: 'integer', minimum: 1, maximum: 9600 } } } })
   rollup(@Body() body: unknown) {
     const { hours_back } = parse(rollupBody, body);
-    return this.rollups.rollup(hours_back ?? this.lateHours);
+    return this.rollups.rollup({ hoursBack: hours_back });
   }
 
   @Get('top')
@@ -137,34 +160,52 @@ export class MetricsController {
   @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 10' })
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
-  top(@Query() query: unknown) {
+  @ApiQuery(RANGE_QUERIES[2])
+  async top(@Query() query: unknown, @CurrentPrincipal() principal: Principal) {
     const q = parse(topQuery, query);
     const { from, to } = window(q.from, q.to);
-    return this.queries.top(q.entity_type, q.by, from, to, q.limit);
+    const visible = await this.access.visibleIds(METRIC_TABLES[q.entity_type], principal);
+    return this.queries.top(q.entity_type, q.by, from, to, q.limit, { exact: q.exact, visible });
   }
 
   @Get(':kind/:id/summary')
-  @ApiOperation({ summary: 'Totals, failure rate, min/max/avg and last execution of one entity (rollups + raw tail)' })
+  @ApiOperation({ summary: 'Totals, failure rate, min/max/avg and last execution of one entity (daily and hourly rollups + raw tail)' })
   @ApiParam(KIND_PARAM)
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
-  summary(@Param('kind') kind: string, @Param('id') id: string, @Query() query: unknown) {
+  @ApiQuery(RANGE_QUERIES[2])
+  async summary(
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() meta: RequestMeta,
+  ) {
     const t = tableFor(kind);
     const q = parse(range, query);
     const { from, to } = window(q.from, q.to);
-    return this.queries.summary(t, id, from, to);
+    await this.access.checkVisible(t, entityId(id), principal, meta);
+    return this.queries.summary(t, id, from, to, { exact: q.exact });
   }
 
   @Get(':kind/:id/timeseries')
-  @ApiOperation({ summary: 'Per bucket: count, failure rate, p50/p90/p95/p99; says whether from raw rows or rollups' })
+  @ApiOperation({ summary: 'Per bucket: count, failure rate, p50/p90/p95/p99; says the source of each bucket and the error bound' })
   @ApiParam(KIND_PARAM)
   @ApiQuery({ name: 'bucket', required: false, enum: ['hour', 'day'] })
   @ApiQuery(RANGE_QUERIES[0])
   @ApiQuery(RANGE_QUERIES[1])
-  timeseries(@Param('kind') kind: string, @Param('id') id: string, @Query() query: unknown) {
+  @ApiQuery(RANGE_QUERIES[2])
+  async timeseries(
+    @Param('kind') kind: string,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() meta: RequestMeta,
+  ) {
     const t = tableFor(kind);
     const q = parse(timeseriesQuery, query);
     const { from, to } = window(q.from, q.to);
-    return this.queries.timeseries(t, id, from, to, q.bucket);
+    await this.access.checkVisible(t, entityId(id), principal, meta);
+    return this.queries.timeseries(t, id, from, to, q.bucket, { exact: q.exact });
   }
 }

@@ -1,15 +1,19 @@
 import { Module } from '@nestjs/common';
+import { RegistryModule } from '../registry/registry.module';
+import { PartitioningModule } from '../partitioning/partitioning.module';
 import { EntityNameCache } from './ingest/entity-name.cache';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { MetricsController } from './metrics.controller';
 import { PerformanceService } from './performance/performance.service';
+import { MetricsAccessService } from './query/metrics-access.service';
 import { MetricsQueryService } from './query/metrics-query.service';
 import { RollupService } from './rollup/rollup.service';
 
 /** Execution metrics: ingest, rollups, queries and self-measurement (the role itself: metrics.role.ts). */
 @Module({
+  imports: [RegistryModule, PartitioningModule],
   controllers: [MetricsController],
-  providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, RollupService, PerformanceService],
+  providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, MetricsAccessService, RollupService, PerformanceService],
   exports: [EntityNameCache, RollupService, PerformanceService],
 })
 export class MetricsModule {}

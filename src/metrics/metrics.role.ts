@@ -1,24 +1,26 @@
 import { metricsMigrations } from '../../migrations/metrics';
 import { partitionedTable, RoleDefinition } from '../database/role-definition';
 import { METRICS_DB } from '../database/roles';
+import { METRIC_TABLES } from './metric-tables';
 import { METRICS_ENTITIES } from './metrics.entities';
 
-const RAW_TABLES = [
-  'tool_metrics',
-  'server_metrics',
-  'resource_metrics',
-  'prompt_metrics',
-  'a2a_agent_metrics',
-  'token_usage_logs',
-  'performance_metrics',
-  'performance_snapshots',
-];
+const OTHER_RAW_TABLES = ['token_usage_logs', 'performance_metrics', 'performance_snapshots'];
+
+/**
+ * The five execution tables. Rows drained out of the DEFAULT partition were invisible for a
+ * moment: their hours and days are marked pending, so the next rollup counts them again.
+ */
+const EXECUTION_TABLES = Object.values(METRIC_TABLES).map((t) =>
+  partitionedTable(t.raw, METRICS_DB, 'metrics', {
+    rowsMovedSql: `UPDATE "${t.hourly}" SET pending_changes = pending_changes + 1 WHERE hour_start >= $1 AND hour_start < $2`,
+  }),
+);
 
 /** Execution metrics: re-computable, so commits need not wait for the disk. */
 export const METRICS_ROLE: RoleDefinition = {
   role: METRICS_DB,
   entities: METRICS_ENTITIES,
   migrations: metricsMigrations,
-  partitionedTables: RAW_TABLES.map((table) => partitionedTable(table, METRICS_DB, 'metrics')),
+  partitionedTables: [...EXECUTION_TABLES, ...OTHER_RAW_TABLES.map((table) => partitionedTable(table, METRICS_DB, 'metrics'))],
   synchronousCommit: () => 'off',
 };

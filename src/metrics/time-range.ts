@@ -16,13 +16,6 @@ export function ceilTo(at: Date, bucket: Bucket): Date {
   return new Date(Math.ceil(at.getTime() / size) * size);
 }
 
-/** Hours wholly inside [from, to) that are closed at `now` (their end is not after now). */
-export function closedHours(from: Date, to: Date, now: Date): { start: Date; end: Date } | null {
-  const start = ceilTo(from, 'hour');
-  const end = new Date(Math.min(floorTo(to, 'hour').getTime(), floorTo(now, 'hour').getTime()));
-  return start < end ? { start, end } : null;
-}
-
 /**
  * [from, to) minus the given hours, as merged half-open ranges in order: the parts of a
  * range that rollups do not cover and that must be read from raw rows.
@@ -39,38 +32,4 @@ export function uncoveredRanges(from: Date, to: Date, coveredHourStarts: Date[])
   }
   if (cursor < to.getTime()) ranges.push([new Date(cursor), to]);
   return ranges;
-}
-
-export interface SummaryPart {
-  total: number;
-  failures: number;
-  min: number | null;
-  max: number | null;
-  /** Sum of response times, so averages combine exactly. */
-  sum: number;
-}
-
-/** Combines rollup and raw parts: counts add, min/max fold, the average is re-weighted. */
-export function combineSummary(parts: SummaryPart[]): {
-  total: number;
-  failures: number;
-  failure_rate: number;
-  min: number | null;
-  max: number | null;
-  avg: number | null;
-} {
-  let total = 0;
-  let failures = 0;
-  let sum = 0;
-  let min: number | null = null;
-  let max: number | null = null;
-  for (const p of parts) {
-    if (p.total === 0) continue;
-    total += p.total;
-    failures += p.failures;
-    sum += p.sum;
-    if (p.min !== null) min = min === null ? p.min : Math.min(min, p.min);
-    if (p.max !== null) max = max === null ? p.max : Math.max(max, p.max);
-  }
-  return { total, failures, failure_rate: total ? failures / total : 0, min, max, avg: total ? sum / total : null };
 }

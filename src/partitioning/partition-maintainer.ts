@@ -2,8 +2,10 @@ import { DataSource } from 'typeorm';
 import { describeError, SQLSTATE, sqlState } from '../common/pg-errors';
 import { Role } from '../database/roles';
 import { Clock } from './clock';
-import { columnsOf, ident, literal, Queryable, readDefaultDays, readPartitions } from './partition-catalog';
-import { PartitionRange, planPartitions, TimeRange } from './partition-plan';
+import { attachDrained, attachEmpty, createMoving, defaultHasRows, defaultIsSmall, moveBatch, prepareDrain } from './partition-attach';
+import { ident, Queryable, readDefaultDays, readPartitions } from './partition-catalog';
+import { periodStart, PartitionRange, planPartitions, rangesToCover } from './partition-plan';
+import { DAY_MS } from '../common/time';
 import { PartitionSettings } from '../config/settings';
 import { defaultPartitionOf, PartitionedTable } from '../database/role-definition';
 
@@ -43,9 +45,15 @@ export interface MaintenanceRun {
   tables: TableOutcome[];
 }
 
-class Busy extends Error {}
+class Busy extends Error {
+  constructor() {
+    super('another process is maintaining this table');
+  }
+}
 
-const overlaps = (a: TimeRange, b: TimeRange) => a.from.getTime() < b.to.getTime() && b.from.getTime() < a.to.getTime();
+/** Whether an error only means that the table was busy (another process, or a lock not granted in time). */
+export const isContention = (error: unknown) => error instanceof Busy || sqlState(error) === SQLSTATE.lockNotAvailable;
+
 const sameRange = (a: PartitionRange, b: PartitionRange) =>
   a.name === b.name && a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
 
@@ -150,14 +158,30 @@ export class PartitionMaintainer {
       existing: state.partitions,
       defaultRows: state.defaultRows,
     });
-    for (const range of plan.create) {
-      const moved = await this.locked(dataSource, spec, (q) => this.create(q, spec, range));
+    // Expired rows first, drained rows next, then the rest: every attach then scans a nearly empty DEFAULT partition.
+    if (state.defaultRows.some((day) => day.getTime() < plan.purgeBefore.getTime())) {
+      for (;;) {
+        const purged = await this.locked(dataSource, spec, (q) => this.purge(q, spec, plan.purgeBefore));
+        outcome.purged += purged;
+        if (purged < this.settings.drainBatchRows) break;
+      }
+    }
+    const withRows = new Set(
+      spec.referencedBy ? [] : plan.create.filter((r) => state.defaultRows.some((d) => d >= periodStart(r.from, 'day') && d < r.to)),
+    );
+    const drained = new Map<PartitionRange, number>();
+    for (const range of withRows) drained.set(range, await this.drain(dataSource, spec, range));
+    for (const [range, moved] of drained) {
+      const rest = await this.locked(dataSource, spec, (q) => attachDrained(q, spec, range));
+      if (rest === null) continue;
+      outcome.created++;
+      outcome.moved += moved + rest;
+    }
+    for (const range of plan.create.filter((r) => !withRows.has(r))) {
+      const moved = await this.create(dataSource, spec, range);
       if (moved === null) continue;
       outcome.created++;
       outcome.moved += moved;
-    }
-    if (state.defaultRows.some((day) => day.getTime() < plan.purgeBefore.getTime())) {
-      outcome.purged += await this.locked(dataSource, spec, (q) => this.purge(q, spec, plan.purgeBefore));
     }
     for (const partition of plan.drop) {
       if (await this.locked(dataSource, spec, (q) => this.drop(q, spec, partition))) outcome.dropped++;
@@ -186,79 +210,76 @@ export class PartitionMaintainer {
   }
 
   /**
-   * Creates one partition, moving into it the rows of its range that wait in the DEFAULT
-   * partition (PostgreSQL refuses to attach while the default holds rows of the range).
-   * Returns the rows moved, or null when another process created the range meanwhile.
+   * Gives one range its partition (partition-attach.ts): attached at once when no rows of
+   * it wait in the DEFAULT partition; else those rows are drained in batches of
+   * PARTITION_DRAIN_BATCH_ROWS, each its own short transaction, then it is attached. Returns
+   * the rows moved, or null when another process created the range meanwhile.
    */
-  private async create(q: Queryable, spec: PartitionedTable, range: PartitionRange): Promise<number | null> {
-    const current = (await readPartitions(q, [spec])).get(spec.table)!;
-    if (current.some((p) => overlaps(p, range))) return null;
-    const parent = ident(spec.table);
-    const target = ident(range.name);
-    const ts = ident(spec.timeColumn);
-    const bounds = [range.from.toISOString(), range.to.toISOString()];
-    // Writers of this table wait for the few milliseconds until commit. Without it an insert
-    // routed to the DEFAULT partition just before the attach would fail its partition check
-    // right after. ONLY: the partitions themselves stay free for readers and autovacuum.
-    await q.query(`LOCK TABLE ONLY ${parent} IN SHARE MODE`);
-    // The CHECK lets ATTACH skip scanning the new table; it is redundant once attached.
-    const check = ident(`${range.name}_bounds`);
-    await q.query(
-      `CREATE TABLE ${target} (LIKE ${parent} INCLUDING ALL,
-         CONSTRAINT ${check} CHECK (${ts} >= ${literal(range.from)} AND ${ts} < ${literal(range.to)}))`,
-    );
-    const links = spec.referencedBy ? await this.saveLinks(q, spec.referencedBy, bounds) : null;
-    const columns = (await columnsOf(q, spec.table)).map(ident).join(', ');
-    const [{ moved }] = await q.query(
-      `WITH moved AS (DELETE FROM ${ident(defaultPartitionOf(spec))} WHERE ${ts} >= $1 AND ${ts} < $2 RETURNING ${columns}),
-            inserted AS (INSERT INTO ${target} (${columns}) SELECT ${columns} FROM moved RETURNING 1)
-       SELECT count(*)::int AS moved FROM inserted`,
-      bounds,
-    );
-    await q.query(`ALTER TABLE ${parent} ATTACH PARTITION ${target} FOR VALUES FROM (${literal(range.from)}) TO (${literal(range.to)})`);
-    await q.query(`ALTER TABLE ${target} DROP CONSTRAINT ${check}`);
-    if (links) await this.restoreLinks(q, spec.referencedBy!, links);
-    return moved as number;
+  private async create(ds: DataSource, spec: PartitionedTable, range: PartitionRange): Promise<number | null> {
+    if (spec.referencedBy) return this.locked(ds, spec, (q) => createMoving(q, spec, range));
+    const quick = await this.locked(ds, spec, (q) => attachEmpty(q, spec, range));
+    if (quick === 'attached') return 0;
+    if (quick === 'exists') return null;
+    // Rows of the range arrived meanwhile (or a drain was left unfinished).
+    const moved = await this.drain(ds, spec, range);
+    const rest = await this.locked(ds, spec, (q) => attachDrained(q, spec, range));
+    return rest === null ? null : moved + rest;
+  }
+
+  /** Moves the rows of a range out of the DEFAULT partition, PARTITION_DRAIN_BATCH_ROWS per transaction. */
+  private async drain(ds: DataSource, spec: PartitionedTable, range: PartitionRange): Promise<number> {
+    if (!(await this.locked(ds, spec, (q) => prepareDrain(q, spec, range)))) return 0;
+    let moved = 0;
+    for (;;) {
+      const batch = await this.locked(ds, spec, (q) => moveBatch(q, spec, range, this.settings.drainBatchRows));
+      moved += batch;
+      if (batch < this.settings.drainBatchRows) return moved;
+    }
   }
 
   /**
-   * Deleting a moved row from the DEFAULT partition fires the referencing key's ON DELETE
-   * SET NULL, although the row lives on in its new partition: remember the links first.
+   * Makes sure partitions cover [from, to) before rows of that range are written (an import,
+   * a batch with old timestamps), so that they never reach the DEFAULT partition. Ranges
+   * older than retention are left out (their rows would be dropped), and so are ranges whose
+   * rows already wait in the DEFAULT partition (the next maintenance run drains them).
+   * Returns the partitions created. Throws when the table is busy or a lock is not granted.
    */
-  private async saveLinks(
-    q: Queryable,
-    ref: NonNullable<PartitionedTable['referencedBy']>,
-    bounds: string[],
-  ): Promise<Array<[string, string, string]>> {
-    const [id, at] = ref.columns.map(ident);
-    // ::text round-trips exactly (microseconds included) within the session.
-    const rows: Array<{ key: string; id: string; at: string }> = await q.query(
-      `SELECT ${ident(ref.key)}::text AS key, ${id}::text AS id, ${at}::text AS at FROM ${ident(ref.table)}
-        WHERE ${at} >= $1 AND ${at} < $2 AND ${id} IS NOT NULL FOR UPDATE`,
-      bounds,
+  async ensure(spec: PartitionedTable, from: Date, to: Date): Promise<number> {
+    const dataSource = this.dataSources[spec.role];
+    if (!dataSource?.isInitialized) throw new Error(`${spec.role} database not connected`);
+    const { period, retentionDays } = this.settings.groups[spec.group];
+    const start = new Date(
+      Math.max(from.getTime(), periodStart(new Date(this.clock().getTime() - retentionDays * DAY_MS), period).getTime()),
     );
-    return rows.map((r) => [r.key, r.id, r.at]);
+    const existing = (await readPartitions(dataSource, [spec])).get(spec.table)!;
+    let created = 0;
+    for (const range of rangesToCover(spec.table, period, start, to, existing)) {
+      // An attach scans the DEFAULT partition while writers wait: only when it is nearly empty.
+      const done = await this.locked(dataSource, spec, async (q) =>
+        (await defaultHasRows(q, spec, range)) || !(await defaultIsSmall(q, spec, this.settings.drainBatchRows))
+          ? 'rows'
+          : attachEmpty(q, spec, range),
+      );
+      if (done === 'attached') created++;
+    }
+    if (created)
+      this.logger.log(`${spec.table}: created ${created} partitions ahead of writes in [${from.toISOString()}, ${to.toISOString()})`);
+    return created;
   }
 
-  private async restoreLinks(
-    q: Queryable,
-    ref: NonNullable<PartitionedTable['referencedBy']>,
-    links: Array<[string, string, string]>,
-  ): Promise<void> {
-    if (!links.length) return;
-    const [id, at] = ref.columns.map(ident);
-    await q.query(
-      `UPDATE ${ident(ref.table)} AS t SET ${id} = l.id::uuid, ${at} = l.at::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS l(key, id, at)
-        WHERE t.${ident(ref.key)} = l.key::uuid`,
-      [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
-    );
+  /** Current partitions of a table, for callers that cache coverage. */
+  async partitionsOf(spec: PartitionedTable): Promise<PartitionRange[]> {
+    const dataSource = this.dataSources[spec.role];
+    if (!dataSource?.isInitialized) return [];
+    return (await readPartitions(dataSource, [spec])).get(spec.table)!;
   }
 
-  /** Deletes rows of the DEFAULT partition older than retention (their partition would be dropped at once). */
+  /** Deletes one batch of rows of the DEFAULT partition older than retention (their partition would be dropped at once). */
   private async purge(q: Queryable, spec: PartitionedTable, before: Date): Promise<number> {
+    const source = ident(defaultPartitionOf(spec));
+    const ts = ident(spec.timeColumn);
     const [{ purged }] = await q.query(
-      `WITH gone AS (DELETE FROM ${ident(defaultPartitionOf(spec))} WHERE ${ident(spec.timeColumn)} < $1 RETURNING 1)
+      `WITH gone AS (DELETE FROM ${source} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${source} WHERE ${ts} < $1 LIMIT ${this.settings.drainBatchRows})) RETURNING 1)
        SELECT count(*)::int AS purged FROM gone`,
       [before.toISOString()],
     );

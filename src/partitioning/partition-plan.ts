@@ -176,3 +176,39 @@ export function coveredUntil(partitions: readonly TimeRange[], now: Date): Date 
   while (++i < sorted.length && sorted[i].from.getTime() === end.getTime()) end = sorted[i].to;
   return end;
 }
+
+/**
+ * The partitions to create so that [from, to) is covered: whole periods, cut around the
+ * existing partitions (as planPartitions cuts them), oldest first.
+ */
+export function rangesToCover(
+  table: string,
+  period: PartitionPeriod,
+  from: Date,
+  to: Date,
+  existing: readonly TimeRange[],
+): PartitionRange[] {
+  if (from >= to) return [];
+  const cells: Array<[number, number]> = [];
+  for (let cell = periodStart(from, period); cell.getTime() < to.getTime();) {
+    const next = addPeriods(cell, period, 1);
+    cells.push([cell.getTime(), next.getTime()]);
+    cell = next;
+  }
+  return uncovered(cells, [...existing].sort(byFrom)).map(([f, t]) => ({
+    name: partitionName(table, new Date(f)),
+    from: new Date(f),
+    to: new Date(t),
+  }));
+}
+
+/** Whether the partitions cover [from, to) without a gap. */
+export function covers(partitions: readonly TimeRange[], from: Date, to: Date): boolean {
+  let cursor = from.getTime();
+  for (const p of [...partitions].sort(byFrom)) {
+    if (p.from.getTime() > cursor) break;
+    cursor = Math.max(cursor, p.to.getTime());
+    if (cursor >= to.getTime()) return true;
+  }
+  return cursor >= to.getTime();
+}

@@ -4,11 +4,15 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectRoleDataSources, RoleDataSources } from '../database/role-data-sources';
 import { InjectRoleRegistry, PartitionedTable, partitionedTablesOf, RoleRegistry } from '../database/role-definition';
 import { Role } from '../database/roles';
+import { DAY_MS } from '../common/time';
 import { Clock, PARTITION_CLOCK } from './clock';
-import { MaintenanceRun, PartitionMaintainer, TableOutcome } from './partition-maintainer';
+import { isContention, MaintenanceRun, PartitionMaintainer, TableOutcome } from './partition-maintainer';
+import { covers, PartitionRange, periodStart } from './partition-plan';
 import { saveOutcomes } from './outcome-store';
 
 export const PARTITION_MAINTENANCE_JOB = 'partition-maintenance';
+/** How long writes stop asking for partitions of a table after that failed (its database down). */
+const ENSURE_BACKOFF_MS = 5000;
 /** How often a role whose database was not connected is looked at again. */
 const CATCH_UP_MS = 5000;
 
@@ -28,11 +32,17 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
   private queue: Promise<unknown> = Promise.resolve();
   private catchUp: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Partitions known to be attached, per table (for ensureCovered; filled on first use). */
+  private readonly coverage = new Map<string, PartitionRange[]>();
+  /** One ensure at a time per table in this process. */
+  private readonly ensuring = new Map<string, Promise<boolean>>();
+  /** After a failed ensure (database down), writes do not wait on another one for a while. */
+  private readonly failedUntil = new Map<string, number>();
 
   constructor(
     @InjectRoleDataSources() private readonly dataSources: RoleDataSources,
     @InjectRoleRegistry() registry: RoleRegistry,
-    @Inject(PARTITION_CLOCK) clock: Clock,
+    @Inject(PARTITION_CLOCK) private readonly clock: Clock,
     @InjectSettings('partitions') readonly settings: PartitionSettings,
     private readonly scheduler: SchedulerRegistry,
   ) {
@@ -82,6 +92,62 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
     return next.then((run) => this.record(run));
   }
 
+  /**
+   * Whether rows of [from, to) would land in a real partition, from what this process
+   * knows (no query). Ranges older than retention count as covered: they get no partition.
+   */
+  isCovered(table: string, from: Date, to: Date): boolean {
+    const spec = this.tables.find((t) => t.table === table);
+    const known = this.coverage.get(table);
+    if (!spec || !known) return false;
+    const { period, retentionDays } = this.settings.groups[spec.group];
+    const start = Math.max(from.getTime(), periodStart(new Date(this.clock().getTime() - retentionDays * DAY_MS), period).getTime());
+    return start >= to.getTime() || covers(known, new Date(start), to);
+  }
+
+  /**
+   * Makes sure partitions cover [from, to) of a table before rows of it are written, so that
+   * they never land in the DEFAULT partition: a backfill or an import calls it first. Cached:
+   * when the range is known to be covered it costs nothing. Never throws: false when it could
+   * not (database down, a lock not granted within PARTITION_LOCK_TIMEOUT_MS, rows of the range
+   * already waiting in the DEFAULT partition); those rows then wait for the next maintenance run.
+   */
+  async ensureCovered(table: string, from: Date, to: Date): Promise<boolean> {
+    if (this.isCovered(table, from, to)) return true;
+    const spec = this.tables.find((t) => t.table === table);
+    if (!spec || (this.failedUntil.get(table) ?? 0) > Date.now()) return false;
+    const previous = this.ensuring.get(table) ?? Promise.resolve(true);
+    const next = previous.then(async () => {
+      if (this.isCovered(table, from, to)) return true;
+      const deadline = Date.now() + this.settings.lockTimeoutMs;
+      for (;;) {
+        try {
+          await this.maintainer.ensure(spec, from, to);
+          break;
+        } catch (error) {
+          // Maintenance holds the table for one short step at a time: try again until the lock timeout.
+          if (!isContention(error) || Date.now() >= deadline) {
+            this.logger.warn(
+              `${table}: partitions for [${from.toISOString()}, ${to.toISOString()}) not ensured: ${(error as Error).message}`,
+            );
+            this.failedUntil.set(table, Date.now() + ENSURE_BACKOFF_MS);
+            return false;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      this.coverage.set(table, await this.maintainer.partitionsOf(spec).catch(() => this.coverage.get(table) ?? []));
+      return this.isCovered(table, from, to);
+    });
+    this.ensuring.set(
+      table,
+      next.catch(() => false),
+    );
+    // A database that stops answering must not hold the write: give up waiting after the lock timeout (and a margin).
+    const giveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.settings.lockTimeoutMs + 1000).unref());
+    return Promise.race([next.catch(() => false), giveUp]);
+  }
+
   /** The last outcome of each table, this process's view. */
   lastOutcome(table: string): TableOutcome | undefined {
     return this.last.get(table);
@@ -94,6 +160,13 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
   private record(run: MaintenanceRun): MaintenanceRun {
     this.lastRun = run;
     for (const outcome of run.tables) this.last.set(outcome.table, outcome);
+    // What writes check before they ask for partitions (ensureCovered).
+    for (const spec of this.tables.filter((t) => run.tables.some((o) => o.table === t.table && o.status === 'ok'))) {
+      void this.maintainer.partitionsOf(spec).then(
+        (list) => this.coverage.set(spec.table, list),
+        () => undefined,
+      );
+    }
     const waiting = [...new Set(run.tables.filter((t) => /not connected/.test(t.error ?? '')).map((t) => t.role))];
     if (waiting.length) this.scheduleCatchUp(waiting);
     return run;

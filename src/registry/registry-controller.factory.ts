@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from '../auth/decorators';
 import { PERMISSIONS } from '../auth/permissions';
@@ -6,11 +6,9 @@ import { Principal, RequestMeta } from '../auth/principal';
 import { ApiObject } from '../http/api-json';
 import { DeleteQueryDto, ListQueryDto } from './dto/common.dto';
 import { RegistryResource } from './registry-resource';
-import { badField, Page, RegistryService } from './registry.service';
+import { ApiUuidParam, uuidParam } from '../common/field-errors';
+import { Page, RegistryService } from './registry.service';
 
-/** A UUID path parameter; anything else is a 400 naming the field. */
-export const uuidParam = (field: string) =>
-  new ParseUUIDPipe({ version: undefined, exceptionFactory: () => badField(field, `${field} must be a UUID`) });
 const uuid = uuidParam('id');
 
 /**
@@ -51,6 +49,7 @@ export function registryController(resource: RegistryResource): Type<unknown> {
     @ApiOperation({ summary: `Read one ${resource.type} (404 also when you may not see it)` })
     @ApiResponse({ status: 200, type: resource.readDto })
     @ApiResponse({ status: 404, description: 'Unknown, or not visible to you' })
+    @ApiUuidParam('id')
     get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @CurrentRequest() meta: RequestMeta): Promise<ApiObject> {
       return this.registry.get(resource, principal, meta, id);
     }
@@ -71,6 +70,7 @@ export function registryController(resource: RegistryResource): Type<unknown> {
     @ApiBody({ type: resource.updateDto })
     @ApiResponse({ status: 200, type: resource.readDto })
     @ApiResponse({ status: 409, description: 'Stale version, duplicate or conflicting reference' })
+    @ApiUuidParam('id')
     update(
       @Param('id', uuid) id: string,
       @Body() body: object,
@@ -85,6 +85,7 @@ export function registryController(resource: RegistryResource): Type<unknown> {
     @RequirePermission(PERMISSIONS.registryWrite)
     @ApiOperation({ summary: `Delete a ${resource.type} (associations go with it)` })
     @ApiResponse({ status: 204 })
+    @ApiUuidParam('id')
     remove(
       @Param('id', uuid) id: string,
       @Query() query: DeleteQueryDto,

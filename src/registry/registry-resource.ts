@@ -35,13 +35,21 @@ export interface RegistryResource<E extends RegistryRow = RegistryRow> {
   createDto: Type<object>;
   updateDto: Type<object>;
   readDto: Type<object>;
-  /** Columns (snake_case) that are secrets: accepted on write, never returned (`<column>_set` instead). */
+  /** Columns (snake_case) that are secrets: sealed at rest, accepted on write, never returned (`<column>_set` instead). */
   secrets: string[];
+  /** JSON columns whose secret-named keys (`client_secret`, `api_key`…) hold secrets: sealed at rest, returned as MASK. */
+  nestedSecrets?: string[];
+  /** Header-like JSON columns: values shown only to callers who may change the entity (MASK to others). */
+  maskedUnlessManager?: string[];
   /** Column used as the human name in audit rows. */
   nameColumn: string;
   /** Fills columns whose default depends on other input (e.g. original_name = name). */
   defaults?: (input: Record<string, unknown>) => Record<string, unknown>;
+  /** Columns holding the id of another registry entity (`path` of its type): the caller must see it. */
+  references?: Array<{ column: string; path: string }>;
 }
+
+const gatewayReference = [{ column: 'gateway_id', path: 'gateways' }];
 
 const originalName = (input: Record<string, unknown>) => ({ original_name: input.original_name ?? input.name });
 
@@ -56,6 +64,8 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     secrets: ['auth_value'],
     nameColumn: 'name',
     defaults: originalName,
+    references: gatewayReference,
+    maskedUnlessManager: ['headers'],
   },
   {
     path: 'servers',
@@ -66,6 +76,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: ServerDto,
     secrets: [],
     nameColumn: 'name',
+    nestedSecrets: ['oauth_config'],
   },
   {
     path: 'resources',
@@ -76,6 +87,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: ResourceDto,
     secrets: [],
     nameColumn: 'name',
+    references: gatewayReference,
   },
   {
     path: 'prompts',
@@ -87,6 +99,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     secrets: [],
     nameColumn: 'name',
     defaults: originalName,
+    references: gatewayReference,
   },
   {
     path: 'gateways',
@@ -107,6 +120,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: A2aAgentDto,
     secrets: [],
     nameColumn: 'name',
+    nestedSecrets: ['config'],
   },
   {
     path: 'grpc-services',
@@ -117,6 +131,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: GrpcServiceDto,
     secrets: [],
     nameColumn: 'name',
+    maskedUnlessManager: ['grpc_metadata'],
   },
   {
     path: 'llm-providers',
@@ -127,6 +142,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: LlmProviderDto,
     secrets: ['api_key'],
     nameColumn: 'name',
+    nestedSecrets: ['config'],
   },
   {
     path: 'llm-models',
@@ -137,6 +153,7 @@ export const REGISTRY_RESOURCES: RegistryResource[] = [
     readDto: LlmModelDto,
     secrets: [],
     nameColumn: 'model_name',
+    references: [{ column: 'provider_id', path: 'llm-providers' }],
   },
 ];
 

@@ -9,5 +9,6 @@ import { ServerAssociationsService } from './server-associations.service';
 @Module({
   controllers: [...REGISTRY_RESOURCES.map(registryController), ServerAssociationsController],
   providers: [RegistryService, ServerAssociationsService],
+  exports: [RegistryService],
 })
 export class RegistryModule {}

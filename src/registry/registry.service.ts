@@ -1,7 +1,10 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { badField } from '../common/field-errors';
 import { uuidv7 } from '../common/ids';
+import { SecretBox, SecretKeys, SecretsUnavailableError } from '../common/secret-box';
+import { InjectSettings } from '../config/settings';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
 import { CORE_DB } from '../database/roles';
@@ -11,7 +14,8 @@ import { PermissionAuditService } from '../logs/permission-audit.service';
 import { canChange, canSee, canUseTeam } from './access';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ListQueryDto } from './dto/common.dto';
-import { RegistryResource, RegistryRow } from './registry-resource';
+import { RegistryResource, resourceByPath, RegistryRow } from './registry-resource';
+import { RegistrySecrets, withoutSecrets } from './registry-secrets';
 
 export interface Page {
   items: ApiObject[];
@@ -30,11 +34,22 @@ const SERVER_MANAGED = new Set(['id', 'created_at', 'updated_at', 'version', 'ow
  */
 @Injectable()
 export class RegistryService {
+  private readonly secrets: RegistrySecrets;
+
   constructor(
     @InjectDataSource(CORE_DB) private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly permissions: PermissionAuditService,
-  ) {}
+    @InjectSettings('secrets') keys: SecretKeys,
+  ) {
+    this.secrets = new RegistrySecrets(new SecretBox(keys));
+    if (!keys.active)
+      new Logger('Secrets').warn(
+        keys.production
+          ? 'NODE_ENV=production and SECRET_KEY is not set: changes that carry a secret are refused (503)'
+          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see README, "Secret encryption")',
+      );
+  }
 
   async list(resource: RegistryResource, principal: Principal, query: ListQueryDto): Promise<Page> {
     const limit = query.limit ?? DEFAULT_PAGE;
@@ -55,23 +70,25 @@ export class RegistryService {
       .getMany();
     const page = rows.slice(0, limit);
     return {
-      items: page.map((row) => this.toApi(resource, row)),
+      items: page.map((row) => this.toApi(resource, row, principal)),
       next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
 
   async get(resource: RegistryResource, principal: Principal, meta: RequestMeta, id: string): Promise<ApiObject> {
-    return this.toApi(resource, await this.findVisible(resource, principal, meta, id, PERMISSIONS.registryRead));
+    return this.toApi(resource, await this.findVisible(resource, principal, meta, id, PERMISSIONS.registryRead), principal);
   }
 
   async create(resource: RegistryResource, principal: Principal, meta: RequestMeta, input: ApiObject): Promise<ApiObject> {
     const values = { ...input, ...(resource.defaults?.(input) ?? {}) };
     const teamId = (values.team_id as string | null | undefined) ?? null;
     this.checkScope(resource, principal, meta, null, teamId, (values.visibility as string | undefined) ?? 'public');
+    await this.checkReferences(resource, principal, meta, values);
     const repo = this.db.getRepository(resource.entity);
+    const id = uuidv7();
     const entity = repo.create({
-      ...this.fromApi(resource, values),
-      id: uuidv7(),
+      ...this.fromApi(resource, this.seal(resource, id, values, null)),
+      id,
       ownerEmail: principal.email,
       createdBy: principal.email,
       modifiedBy: principal.email,
@@ -91,7 +108,7 @@ export class RegistryService {
         newValues: after,
       },
     );
-    return this.toApi(resource, created);
+    return this.toApi(resource, created, principal);
   }
 
   async update(resource: RegistryResource, principal: Principal, meta: RequestMeta, id: string, input: ApiObject): Promise<ApiObject> {
@@ -102,12 +119,16 @@ export class RegistryService {
     if (!canChange(principal, current))
       this.deny(principal, meta, resource, id, current.teamId, 'you may change only entities you own or of your teams');
     this.checkScope(resource, principal, meta, id, teamId, visibility);
+    await this.checkReferences(resource, principal, meta, changes);
     if (current.version !== version) throw stale(resource, id, version, current.version);
 
     const result = await this.db
       .createQueryBuilder()
       .update(resource.entity)
-      .set({ ...this.fromApi(resource, changes), modifiedBy: principal.email } as never)
+      .set({
+        ...this.fromApi(resource, this.seal(resource, id, changes, this.toAudit(resource, current))),
+        modifiedBy: principal.email,
+      } as never)
       .where('id = :id AND version = :version', { id, version })
       .execute();
     if (!result.affected) {
@@ -130,7 +151,7 @@ export class RegistryService {
         newValues: after,
       },
     );
-    return this.toApi(resource, updated);
+    return this.toApi(resource, updated, principal);
   }
 
   async remove(
@@ -184,13 +205,27 @@ export class RegistryService {
     throw new NotFoundException(`${resource.type} ${id} not found`);
   }
 
-  /** API representation: secrets replaced by `<column>_set`. */
-  private toApi(resource: RegistryResource, row: RegistryRow): ApiObject {
-    return Object.fromEntries(
-      Object.entries(this.toAudit(resource, row)).map(([column, value]) =>
-        resource.secrets.includes(column) ? [`${column}_set`, value !== null && value !== undefined] : [column, value],
-      ),
-    );
+  /** Ids of one type the caller may see, or null when it sees every entity (admin). Core only: callers in other roles filter by them. */
+  async visibleIds(resource: RegistryResource, principal: Principal): Promise<string[] | null> {
+    if (principal.unrestricted) return null;
+    const qb = this.db.getRepository(resource.entity).createQueryBuilder('e').select('e.id', 'id');
+    this.scopeToVisible(qb, principal);
+    return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
+  }
+
+  /** API representation: secrets replaced by `<column>_set` or masked, header values shown to managers only. */
+  private toApi(resource: RegistryResource, row: RegistryRow, principal: Principal): ApiObject {
+    return withoutSecrets(resource, this.toAudit(resource, row), canChange(principal, row));
+  }
+
+  /** Input with its secrets sealed for storage; 503 saying why when this instance may not store secrets. */
+  private seal(resource: RegistryResource, id: string, input: ApiObject, stored: ApiObject | null): ApiObject {
+    try {
+      return this.secrets.seal(resource, this.db.getMetadata(resource.entity).tableName, id, input, stored);
+    } catch (error) {
+      if (error instanceof SecretsUnavailableError) throw new ServiceUnavailableException(error.message);
+      throw error;
+    }
   }
 
   /** Audit representation: every column, secrets included (AuditService masks them). */
@@ -234,6 +269,24 @@ export class RegistryService {
     if (!canUseTeam(principal, teamId)) this.deny(principal, meta, resource, id, teamId, `you are not a member of team ${teamId}`);
   }
 
+  /**
+   * Each entity the input refers to (a tool's gateway, a model's provider) must be one the
+   * caller may see. One that is hidden answers exactly like one that does not exist (the
+   * denial is recorded), so a reference cannot probe for other teams' ids; and a missing one
+   * never reaches the foreign key, whose error would name the table.
+   */
+  private async checkReferences(resource: RegistryResource, principal: Principal, meta: RequestMeta, input: ApiObject): Promise<void> {
+    for (const { column, path } of resource.references ?? []) {
+      const id = input[column];
+      if (typeof id !== 'string') continue;
+      const target = resourceByPath(path);
+      const row = await this.db.getRepository(target.entity).findOneBy({ id } as never);
+      if (row && canSee(principal, row)) continue;
+      if (row) this.decision(principal, meta, target, id, row.teamId, false, PERMISSIONS.registryRead);
+      throw badField(column, `${column} ${id} is not a ${target.type} you can see`);
+    }
+  }
+
   private scopeToVisible(qb: SelectQueryBuilder<RegistryRow>, principal: Principal): void {
     if (principal.unrestricted) return;
     qb.andWhere(
@@ -266,8 +319,4 @@ function nameOf(resource: RegistryResource, values: ApiObject): string | null {
 
 function stale(resource: RegistryResource, id: string, given: number, current: number): ConflictException {
   return new ConflictException(`${resource.type} ${id} is at version ${current}, not ${given}: read it again and retry`);
-}
-
-export function badField(field: string, reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, message: `invalid request: ${reason}`, errors: [{ field, reason }] });
 }

@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from '../auth/decorators';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
-import { uuidParam } from './registry-controller.factory';
+import { ApiUuidParam, uuidParam } from '../common/field-errors';
 import { ASSOCIATIONS, ServerAssociationsService } from './server-associations.service';
 
 /** `PUT|DELETE /api/v1/servers/:id/{tools|resources|prompts|a2a-agents}/:memberId`. */
@@ -18,6 +18,8 @@ export class ServerAssociationsController {
   @ApiOperation({ summary: 'Associate a tool, resource, prompt or A2A agent with a server (idempotent)' })
   @ApiParam({ name: 'kind', enum: Object.keys(ASSOCIATIONS) })
   @ApiResponse({ status: 204 })
+  @ApiUuidParam('id')
+  @ApiUuidParam('memberId')
   associate(
     @Param('id', uuidParam('id')) serverId: string,
     @Param('kind') kind: string,
@@ -34,6 +36,8 @@ export class ServerAssociationsController {
   @ApiOperation({ summary: 'Remove an association (404 when there is none)' })
   @ApiParam({ name: 'kind', enum: Object.keys(ASSOCIATIONS) })
   @ApiResponse({ status: 204 })
+  @ApiUuidParam('id')
+  @ApiUuidParam('memberId')
   dissociate(
     @Param('id', uuidParam('id')) serverId: string,
     @Param('kind') kind: string,

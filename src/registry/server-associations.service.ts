@@ -7,7 +7,8 @@ import { CORE_DB } from '../database/roles';
 import { AuditEntry, AuditService } from '../logs/audit.service';
 import { canChange } from './access';
 import { RegistryRow, resourceByPath } from './registry-resource';
-import { badField, RegistryService } from './registry.service';
+import { badField } from '../common/field-errors';
+import { RegistryService } from './registry.service';
 
 /** The four association tables of a virtual server, by URL segment. */
 export const ASSOCIATIONS = {

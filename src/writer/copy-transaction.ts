@@ -59,7 +59,8 @@ async function copyBatch(client: PoolClient, schema: TableSchema, batch: Batch, 
   await client.query(`CREATE TEMP TABLE ${stage} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
   await copyText(client, `COPY ${stage} (${list}) FROM STDIN`, batch.lines);
   const result = await client.query(
-    `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stage} ON CONFLICT (${quoteColumns(schema.primaryKey)}) DO NOTHING`,
+    // In key order: two such inserts with overlapping keys then wait on each other in one order, never in a cycle.
+    `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stage} ORDER BY ${quoteColumns(schema.primaryKey)} ON CONFLICT (${quoteColumns(schema.primaryKey)}) DO NOTHING`,
   );
   return result.rowCount ?? 0;
 }

@@ -25,6 +25,7 @@ export function settings(overrides: Partial<PartitionSettings> = {}): PartitionS
     intervalSeconds: 3600,
     premake: 3,
     lockTimeoutMs: 2000,
+    drainBatchRows: 10_000,
     groups: {
       metrics: { period: 'day', retentionDays: 5 },
       logs: { period: 'month', retentionDays: 40 },

@@ -1,9 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, Unique, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { RegistryEntity } from './registry-entity.base';
 import { Gateway } from './gateway.entity';
 
 /** `prompts`: An MCP prompt template, local or imported from a federated gateway. */
 @Entity('prompts')
+@Unique('uq_prompts_team_owner_name', ['teamId', 'ownerEmail', 'name'])
 @Index('ix_prompts_team_id', ['teamId'])
 @Index('ix_prompts_gateway_id', ['gatewayId'])
 export class Prompt extends RegistryEntity {

@@ -1,9 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, Unique, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { RegistryEntity } from './registry-entity.base';
 import { Gateway } from './gateway.entity';
 
 /** `resources`: An MCP resource, local or imported from a federated gateway. */
 @Entity('resources')
+@Unique('uq_resources_team_owner_name', ['teamId', 'ownerEmail', 'name'])
 @Index('ix_resources_team_id', ['teamId'])
 @Index('ix_resources_gateway_id', ['gatewayId'])
 @Index('ix_resources_uri', ['uri'])

@@ -4,15 +4,20 @@ import { Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeo
  * Columns shared by the five hourly rollup tables, built per table so that the primary
  * key carries the table's own constraint name (`pk_<table>`).
  *
- * One row per entity per hour (per interaction type for A2A agents). Not partitioned:
- * the volume is bounded by entities x hours. Subclasses add `{entity}_id`,
- * `{entity}_name` and the unique key.
+ * One row per entity per hour and one per entity per day (`period`; per interaction type
+ * for A2A agents). Not partitioned: the volume is bounded by entities x hours. Subclasses
+ * add `{entity}_id`, `{entity}_name` and the unique key.
  */
 export function HourlyMetricBase(table: string) {
   abstract class HourlyMetric {
     @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: `pk_${table}` })
     id: string;
 
+    /** 'hour' or 'day' (daily compaction). */
+    @Column({ type: 'varchar', length: 10, default: 'hour' })
+    period: 'hour' | 'day';
+
+    /** Start of the period (the day's first hour for a daily row). */
     @Column({ type: 'timestamptz' })
     hourStart: Date;
 
@@ -46,6 +51,18 @@ export function HourlyMetricBase(table: string) {
 
     @Column({ type: 'double precision', nullable: true })
     p99ResponseTime: number | null;
+
+    /** The period's response times as DDSketch bins (metrics/sketch): mergeable, 1 % relative accuracy. */
+    @Column({ type: 'bytea', nullable: true })
+    responseTimeSketch: Buffer | null;
+
+    /**
+     * Raw write statements that touched this period since the row was computed (bumped by a
+     * trigger on the raw table). Above 0 the row is stale: readers use raw rows, the next
+     * rollup recomputes it.
+     */
+    @Column({ type: 'integer', default: 0 })
+    pendingChanges: number;
 
     @CreateDateColumn({ type: 'timestamptz', default: () => 'now()' })
     createdAt: Date;

@@ -1,7 +1,8 @@
-import { MAX_ERROR_MESSAGE, validateExecutionBatch } from './execution-batch';
+import { IngestLimits, MAX_ERROR_MESSAGE, validateExecutionBatch } from './execution-batch';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const good = { entity_type: 'tool', entity_id: 't1', response_time: 0.25, is_success: true };
+const limits: IngestLimits = { maxBatch: 10, retentionDays: 90, maxResponseTimeSeconds: 3600 };
 
 describe('validateExecutionBatch', () => {
   it('accepts a valid batch, defaulting the timestamp to now and interaction_type to invoke', () => {
@@ -17,7 +18,7 @@ describe('validateExecutionBatch', () => {
           interaction_type: 'stream',
         },
       ],
-      10,
+      limits,
       now,
     );
     expect(result).toEqual({
@@ -57,7 +58,7 @@ describe('validateExecutionBatch', () => {
         { ...good, timestamp: '2026-03-01T14:00:00Z' },
         42,
       ],
-      10,
+      limits,
       now,
     );
     expect(result.ok).toBe(false);
@@ -84,13 +85,13 @@ describe('validateExecutionBatch', () => {
   });
 
   it('refuses a body that is not an array, an empty batch, and an oversized batch (413)', () => {
-    expect(validateExecutionBatch({ a: 1 }, 10, now)).toMatchObject({
+    expect(validateExecutionBatch({ a: 1 }, limits, now)).toMatchObject({
       ok: false,
       status: 400,
       message: expect.stringContaining('JSON array'),
     });
-    expect(validateExecutionBatch([], 10, now)).toMatchObject({ ok: false, status: 400, message: 'the batch is empty' });
-    expect(validateExecutionBatch(Array(11).fill(good), 10, now)).toMatchObject({
+    expect(validateExecutionBatch([], limits, now)).toMatchObject({ ok: false, status: 400, message: 'the batch is empty' });
+    expect(validateExecutionBatch(Array(11).fill(good), limits, now)).toMatchObject({
       ok: false,
       status: 413,
       message: expect.stringContaining('at most 10'),
@@ -98,7 +99,33 @@ describe('validateExecutionBatch', () => {
   });
 
   it('cuts very long error messages instead of refusing the batch', () => {
-    const result = validateExecutionBatch([{ ...good, error_message: 'x'.repeat(MAX_ERROR_MESSAGE + 10) }], 10, now);
+    const result = validateExecutionBatch([{ ...good, error_message: 'x'.repeat(MAX_ERROR_MESSAGE + 10) }], limits, now);
     expect(result.ok && result.items[0].errorMessage!.length).toBe(MAX_ERROR_MESSAGE);
+  });
+
+  it('bounds timestamps to the retention window and a few minutes ahead, and response times to the configured maximum', () => {
+    const result = validateExecutionBatch(
+      [
+        { ...good, timestamp: '2026-03-01T12:04:59Z', response_time: 3600 },
+        { ...good, timestamp: '2026-03-01T12:05:01Z' },
+        { ...good, timestamp: '0001-01-01T00:00:00Z' },
+        { ...good, timestamp: '2025-12-01T11:59:59Z' },
+        { ...good, timestamp: '2026-02-30T00:00:00Z' },
+        { ...good, response_time: 3600.5 },
+        { ...good, response_time: 1e308 },
+      ],
+      limits,
+      now,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => [e.index, e.field, e.reason])).toEqual([
+      [1, 'timestamp', 'must not be more than 5 minutes in the future'],
+      [2, 'timestamp', 'must be within the last 90 days (METRICS_RETENTION_DAYS)'],
+      [3, 'timestamp', 'must be within the last 90 days (METRICS_RETENTION_DAYS)'],
+      [4, 'timestamp', expect.stringMatching(/ISO 8601/)],
+      [5, 'response_time', 'must be at most 3600 seconds (METRICS_MAX_RESPONSE_TIME_SECONDS)'],
+      [6, 'response_time', 'must be at most 3600 seconds (METRICS_MAX_RESPONSE_TIME_SECONDS)'],
+    ]);
   });
 });

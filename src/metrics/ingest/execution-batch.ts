@@ -1,14 +1,23 @@
+import { DAY_MS, MINUTE_MS, parseIsoDateTime } from '../../common/time';
 import { ENTITY_TYPES, EntityType } from '../metric-tables';
 
 /** Longer error messages are cut to this many characters (a stack trace is not worth a rejected batch). */
 export const MAX_ERROR_MESSAGE = 4096;
-/** Timestamps further ahead than this are refused: they would sit in the default partition for good. */
-export const MAX_FUTURE_MS = 60 * 60 * 1000;
+/** Timestamps further ahead than this (clock skew) are refused: they would sit in the default partition for good. */
+export const MAX_FUTURE_MS = 5 * MINUTE_MS;
+
+/** What a batch may hold: its size, how old its timestamps and how long its response times. */
+export interface IngestLimits {
+  maxBatch: number;
+  /** Timestamps older than this many days fall outside the raw tables' retention: refused. */
+  retentionDays: number;
+  /** The longest response time accepted, in seconds (METRICS_MAX_RESPONSE_TIME_SECONDS). */
+  maxResponseTimeSeconds: number;
+}
 
 // Hand-written rather than a schema library: this runs for every row at ingest speed
 // (a zod object schema cost ~7 µs per item here, as much as everything else together).
 const ENTITY_TYPE_SET = new Set<string>(ENTITY_TYPES);
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 type Parsed = Omit<Execution, 'timestamp'> & { timestamp: Date | null };
 
@@ -33,8 +42,8 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
   if (v.timestamp !== undefined && v.timestamp !== null) {
     if (typeof v.timestamp !== 'string') problems.push({ field: 'timestamp', reason: 'must be an ISO 8601 date-time string' });
     else {
-      timestamp = ISO_DATE_TIME.test(v.timestamp) ? new Date(v.timestamp) : null;
-      if (!timestamp || Number.isNaN(timestamp.getTime())) {
+      timestamp = parseIsoDateTime(v.timestamp);
+      if (!timestamp) {
         problems.push({ field: 'timestamp', reason: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z' });
       }
     }
@@ -89,7 +98,8 @@ export type BatchResult = { ok: true; items: Execution[] } | { ok: false; status
  * Validates a whole ingest batch before anything is written: either every item is valid,
  * or the answer names each bad item's index and field. Pure: `now` is passed in.
  */
-export function validateExecutionBatch(body: unknown, maxBatch: number, now: Date): BatchResult {
+export function validateExecutionBatch(body: unknown, limits: IngestLimits, now: Date): BatchResult {
+  const { maxBatch, maxResponseTimeSeconds } = limits;
   if (!Array.isArray(body)) {
     return {
       ok: false,
@@ -117,6 +127,7 @@ export function validateExecutionBatch(body: unknown, maxBatch: number, now: Dat
   const errors: ItemError[] = [];
   const items: Execution[] = [];
   const latest = now.getTime() + MAX_FUTURE_MS;
+  const earliest = now.getTime() - limits.retentionDays * DAY_MS;
   for (let index = 0; index < body.length; index++) {
     const problems: Array<{ field: string; reason: string }> = [];
     const parsed = parseItem(body[index], problems);
@@ -126,7 +137,19 @@ export function validateExecutionBatch(body: unknown, maxBatch: number, now: Dat
     }
     const timestamp = parsed.timestamp ?? now;
     if (timestamp.getTime() > latest) {
-      errors.push({ index, field: 'timestamp', reason: 'must not be more than one hour in the future' });
+      errors.push({ index, field: 'timestamp', reason: 'must not be more than 5 minutes in the future' });
+      continue;
+    }
+    if (timestamp.getTime() < earliest) {
+      errors.push({ index, field: 'timestamp', reason: `must be within the last ${limits.retentionDays} days (METRICS_RETENTION_DAYS)` });
+      continue;
+    }
+    if (parsed.responseTime > maxResponseTimeSeconds) {
+      errors.push({
+        index,
+        field: 'response_time',
+        reason: `must be at most ${maxResponseTimeSeconds} seconds (METRICS_MAX_RESPONSE_TIME_SECONDS)`,
+      });
       continue;
     }
     items.push({ ...parsed, timestamp });

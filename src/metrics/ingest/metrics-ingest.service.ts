@@ -2,12 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectSettings, MetricsSettings } from '../../config/settings';
 import { uuidv7 } from '../../common/ids';
 import { METRICS_DB } from '../../database/roles';
+import { PartitionService } from '../../partitioning/partition.service';
 import { RowWriter } from '../../writer/row-writer';
 import { EntityType, METRIC_TABLES } from '../metric-tables';
 import { EntityNameCache } from './entity-name.cache';
 import { Execution } from './execution-batch';
 
-/** Turns a validated batch into raw metric rows (id and name fixed now) and hands them to the writer. */
+/**
+ * Turns a validated batch into raw metric rows (id and name fixed now) and hands them to the
+ * writer, once partitions cover the batch's time range (a backfill gets its partitions
+ * before its rows land; for current rows the check is a cache hit).
+ */
 @Injectable()
 export class MetricsIngestService {
   private readonly maxBatch: number;
@@ -15,6 +20,7 @@ export class MetricsIngestService {
   constructor(
     private readonly writer: RowWriter,
     private readonly names: EntityNameCache,
+    private readonly partitions: PartitionService,
     @InjectSettings('metrics') settings: MetricsSettings,
   ) {
     this.maxBatch = settings.ingestMaxBatch;
@@ -39,8 +45,14 @@ export class MetricsIngestService {
     }
     const names = await this.names.resolve(ids);
     const rowsByTable = new Map<string, Record<string, unknown>[]>();
+    const spans = new Map<string, [number, number]>();
     for (const item of items) {
       const t = METRIC_TABLES[item.entityType];
+      const at = item.timestamp.getTime();
+      const span = spans.get(t.raw);
+      if (!span) spans.set(t.raw, [at, at]);
+      else if (at < span[0]) span[0] = at;
+      else if (at > span[1]) span[1] = at;
       const row: Record<string, unknown> = {
         id: uuidv7(),
         [t.idColumn]: item.entityId,
@@ -54,6 +66,10 @@ export class MetricsIngestService {
       let rows = rowsByTable.get(t.raw);
       if (!rows) rowsByTable.set(t.raw, (rows = []));
       rows.push(row);
+    }
+    for (const [table, [from, to]] of spans) {
+      const range: [Date, Date] = [new Date(from), new Date(to + 1)];
+      if (!this.partitions.isCovered(table, ...range)) await this.partitions.ensureCovered(table, ...range);
     }
     this.writer.enqueueMany(
       METRICS_DB,

@@ -1,155 +1,189 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DAY_MS, HOUR_MS } from '../../common/time';
 import { METRICS_DB } from '../../database/roles';
 import { EntityType, METRIC_TABLES, MetricTable } from '../metric-tables';
-import { Bucket, ceilTo, closedHours, combineSummary, floorTo, SummaryPart, uncoveredRanges } from '../time-range';
+import { Bucket } from '../time-range';
+import { combineParts, Combined, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
+import { exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
+import { closedDaySpan, closedHourSpans, coveredHours, Range, rawRanges, withoutDays } from './source-plan';
 
 export type TopBy = 'count' | 'p99' | 'failure_rate';
-export type Source = 'raw' | 'rollup' | 'mixed';
+type Row = Record<string, unknown>;
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+const ms = (v: unknown) => new Date(v as string).getTime();
+const bounds = (ranges: readonly Range[]) => [ranges.map((r) => r[0]), ranges.map((r) => r[1])];
+
+/** The rows that answer a range: up-to-date daily and hourly rollup rows, and the raw ranges for the rest. */
+interface Plan {
+  days: Row[];
+  hours: Row[];
+  raw: Range[];
+}
 
 /**
- * Reads of execution metrics. Only the metrics database is read (names were captured
- * at write time): never a join to core.
+ * Reads of execution metrics, from the metrics database only (names were captured at write
+ * time: never a join to core). Rollups answer wherever they cover: closed days from daily
+ * rows, closed hours from hourly rows, raw rows only for the open tail, partial edge hours
+ * and hours with raw rows newer than their rollup (pending). `exact=true` reads raw rows
+ * only. Every answer says which rows it used and the error bound of its percentiles.
  */
 @Injectable()
 export class MetricsQueryService {
   constructor(@InjectDataSource(METRICS_DB) private readonly metrics: DataSource) {}
 
   /**
-   * Totals over [from, to): closed hours that have a rollup row come from the rollups,
-   * everything else (the open hour, partial edge hours, hours not rolled up yet) from raw
-   * rows. Totals stay exact once raw partitions of rolled-up hours expire.
+   * Which rollup rows are up to date over [from, to), of one entity or all (`id` null).
+   * A day (or hour) is read from rollups only if none of its rows is pending.
    */
-  async summary(t: MetricTable, id: string, from: Date, to: Date, now = new Date()) {
-    const closed = closedHours(from, to, now);
-    const rollups: Array<Record<string, unknown>> = closed
-      ? await this.metrics.query(
-          `SELECT hour_start, sum(total_count)::bigint AS total, sum(failure_count)::bigint AS failures,
-                  min(min_response_time) AS min, max(max_response_time) AS max, sum(avg_response_time * total_count) AS sum,
-                  (array_agg(${t.nameColumn} ORDER BY updated_at DESC))[1] AS name
-             FROM "${t.hourly}" WHERE ${t.idColumn} = $1 AND hour_start >= $2 AND hour_start < $3
-            GROUP BY hour_start ORDER BY hour_start`,
-          [id, closed.start, closed.end],
-        )
-      : [];
-    const gaps = uncoveredRanges(
+  private async plan(t: MetricTable, ids: string[] | null, from: Date, to: Date, now: Date, o: { daily: boolean; sketch: boolean }) {
+    const args = (ranges: Range[]) => (ids === null ? bounds(ranges) : [ids, ...bounds(ranges)]);
+    const entity = ids !== null;
+    const hourRowsOf = (spans: Range[]): Promise<Row[]> =>
+      spans.length ? this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'hour' }), args(spans)) : Promise.resolve([]);
+    const daySpan = o.daily ? closedDaySpan(from, to, now) : null;
+    const wholeDays: Date[] = [];
+    for (let d = daySpan?.[0].getTime() ?? 0; daySpan && d < daySpan[1].getTime(); d += DAY_MS) wholeDays.push(new Date(d));
+    // Both levels at once, on the usual premise that every whole closed day has an up-to-date daily row.
+    const [dayRows, usualHours] = await Promise.all([
+      daySpan ? (this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan])) as Promise<Row[]>) : [],
+      hourRowsOf(closedHourSpans(withoutDays(from, to, wholeDays), now)),
+    ]);
+    const stale = new Set(dayRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
+    const days = dayRows.filter((r) => !stale.has(ms(r.hour_start)));
+    const remainder = withoutDays(
       from,
       to,
-      rollups.map((r) => new Date(r.hour_start as string)),
+      wholeDays.filter((d) => !stale.has(d.getTime())),
     );
-    const [raw] = gaps.length
-      ? await this.metrics.query(
-          `SELECT count(*)::bigint AS total, count(*) FILTER (WHERE NOT is_success)::bigint AS failures,
-                  min(response_time) AS min, max(response_time) AS max, coalesce(sum(response_time), 0) AS sum
-             FROM unnest($2::timestamptz[], $3::timestamptz[]) AS g(s, e)
-             JOIN "${t.raw}" r ON r.${t.idColumn} = $1 AND r."timestamp" >= g.s AND r."timestamp" < g.e`,
-          [id, gaps.map((g) => g[0]), gaps.map((g) => g[1])],
-        )
-      : [{ total: 0, failures: 0, min: null, max: null, sum: 0 }];
-    const [last] = await this.metrics.query(
-      `SELECT "timestamp", ${t.nameColumn} AS name FROM "${t.raw}"
-        WHERE ${t.idColumn} = $1 AND "timestamp" >= $2 AND "timestamp" < $3 ORDER BY "timestamp" DESC LIMIT 1`,
-      [id, from, to],
-    );
-    const parts: SummaryPart[] = [
-      ...rollups.map((r) => ({
-        total: Number(r.total),
-        failures: Number(r.failures),
-        min: num(r.min),
-        max: num(r.max),
-        sum: Number(r.sum ?? 0),
-      })),
-      { total: Number(raw.total), failures: Number(raw.failures), min: num(raw.min), max: num(raw.max), sum: Number(raw.sum) },
-    ];
-    const totals = combineSummary(parts);
-    const lastRollup = rollups[rollups.length - 1];
+    const spans = closedHourSpans(remainder, now);
+    // Days whose daily row is stale: their hours too.
+    const staleDays: Range[] = [...stale].sort((a, b) => a - b).map((d) => [new Date(d), new Date(d + DAY_MS)]);
+    const hourRows = [...usualHours, ...(await hourRowsOf(staleDays))];
+    const pending = new Set(hourRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
+    const hours = hourRows.filter((r) => !pending.has(ms(r.hour_start)));
+    return { days, hours, raw: rawRanges(remainder, coveredHours(spans, pending)) } satisfies Plan;
+  }
+
+  private async raw(t: MetricTable, ids: string[] | null, ranges: Range[], group: RawGroup, o: { percentiles: boolean; sketch: boolean }) {
+    if (!ranges.length) return [] as Row[];
+    const sql = rawAggregateSql(t, { entity: ids !== null, group, ...o });
+    return (await this.metrics.query(sql, ids === null ? bounds(ranges) : [ids, ...bounds(ranges)])) as Row[];
+  }
+
+  private static sources(plan: Plan) {
+    return { daily_rows: plan.days.length, hourly_rows: plan.hours.length, raw_ranges: plan.raw.length };
+  }
+
+  /** Totals over [from, to): counts, failures, min/max/avg, last execution. Exact from any source. */
+  async summary(t: MetricTable, id: string, from: Date, to: Date, options: { exact?: boolean } = {}, now = new Date()) {
+    const plan: Plan = options.exact
+      ? { days: [], hours: [], raw: [[from, to]] }
+      : await this.plan(t, [id], from, to, now, { daily: true, sketch: false });
+    const [raw, [last]] = await Promise.all([
+      this.raw(t, [id], plan.raw, 'none', { percentiles: false, sketch: false }),
+      this.metrics.query(lastExecutionSql(t), [id, from, to]) as Promise<Row[]>,
+    ]);
+    const totals = combineParts([
+      ...plan.days.map((r) => rollupPart('daily', r)),
+      ...plan.hours.map((r) => rollupPart('hourly', r)),
+      ...raw.map(rawPart),
+    ]);
+    const latestRollup = [...plan.hours, ...plan.days].sort((a, b) => ms(b.hour_start) - ms(a.hour_start))[0];
     return {
       entity_type: t.entityType,
       entity_id: id,
-      name: (last?.name as string | undefined) ?? (lastRollup?.name as string | undefined) ?? null,
+      name: (last?.name as string | undefined) ?? (latestRollup?.name as string | undefined) ?? null,
       from: from.toISOString(),
       to: to.toISOString(),
-      total_executions: totals.total,
-      successful_executions: totals.total - totals.failures,
+      total_executions: totals.count,
+      successful_executions: totals.count - totals.failures,
       failed_executions: totals.failures,
       failure_rate: totals.failure_rate,
       min_response_time: totals.min,
       max_response_time: totals.max,
       avg_response_time: totals.avg,
       last_execution: iso(last?.timestamp),
-      /** When raw rows are gone: the start of the last hour with executions, from the rollups. */
-      last_active_hour: last ? null : iso(lastRollup?.hour_start),
-      sources: { rollup_hours: rollups.length, raw_ranges: gaps.length },
+      /** When raw rows are gone: the start of the latest hour (or day) with executions, from the rollups. */
+      last_active_hour: last ? null : iso(latestRollup?.hour_start),
+      source: totals.source,
+      sources: MetricsQueryService.sources(plan),
     };
   }
 
-  /**
-   * Where raw rows are complete: null when no raw rows have expired (raw covers all time),
-   * else the first hour from which they certainly have not. Rows expired when rollups
-   * exist for hours before the earliest raw row.
-   */
-  private async rawCompleteFrom(t: MetricTable): Promise<Date | null> {
-    const [{ floor }] = await this.metrics.query(`SELECT min("timestamp") AS floor FROM "${t.raw}"`);
-    const floorHour = floor ? floorTo(new Date(floor), 'hour') : null;
-    const [{ older }] = await this.metrics.query(
-      `SELECT EXISTS (SELECT 1 FROM "${t.hourly}" WHERE $1::timestamptz IS NULL OR hour_start < $1) AS older`,
-      [floorHour],
-    );
-    if (!older) return null;
-    return floor ? ceilTo(new Date(floor), 'hour') : new Date(8.64e15);
+  /** Where raw rows are complete: the oldest raw row's hour (older partitions expired), null when there are none. */
+  private async rawCompleteFrom(t: MetricTable): Promise<string | null> {
+    const [{ floor }] = await this.metrics.query(rawFloorSql(t));
+    return iso(floor);
   }
 
   /**
-   * Per bucket: count, failure rate, p50/p90/p95/p99. While raw rows cover a bucket it is
-   * computed exactly from them (source raw). Buckets from before raw rows expired come
-   * from the hourly rollups (source rollup), with raw rows standing in for any hour not
-   * rolled up: an hour bucket is exact, a day bucket's percentiles are the count-weighted
-   * mean of its hours' percentiles. Each bucket and the answer say which.
+   * Per bucket: count, failure rate, p50/p90/p95/p99, with the source of each bucket and
+   * whether its percentiles are exact. An hour from its hourly row is exact (percentile_cont
+   * of the hour, computed at rollup); a closed day from its daily row, and any bucket that
+   * combines several rows, come from merged sketches (error_bound). Raw-only buckets are exact.
    */
-  async timeseries(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket) {
-    const complete = await this.rawCompleteFrom(t);
-    const rawStart = complete ? new Date(Math.min(to.getTime(), Math.max(from.getTime(), ceilTo(complete, bucket).getTime()))) : from;
-    const fromRaw =
-      rawStart < to
-        ? ((await this.metrics.query(
-            `SELECT date_trunc('${bucket}', "timestamp", 'UTC') AS bucket, count(*)::bigint AS count,
-                    count(*) FILTER (WHERE NOT is_success)::bigint AS failures,
-                    percentile_cont(ARRAY[0.5, 0.9, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY response_time) AS p
-               FROM "${t.raw}" WHERE ${t.idColumn} = $1 AND "timestamp" >= $2 AND "timestamp" < $3
-              GROUP BY 1 ORDER BY 1`,
-            [id, rawStart, to],
-          )) as Array<Record<string, unknown>>)
-        : [];
-    const fromRollup =
-      from < rawStart
-        ? ((await this.metrics.query(
-            `WITH rolled AS (
-               SELECT hour_start AS h, sum(total_count) AS c, sum(failure_count) AS f, count(*) AS n,
-                      ARRAY[sum(p50_response_time * total_count), sum(p90_response_time * total_count),
-                            sum(p95_response_time * total_count), sum(p99_response_time * total_count)] AS w
-                 FROM "${t.hourly}" WHERE ${t.idColumn} = $1 AND hour_start >= $2 AND hour_start < $3 GROUP BY 1
-             ), unrolled AS (
-               SELECT date_trunc('hour', "timestamp", 'UTC') AS h, count(*) AS c, count(*) FILTER (WHERE NOT is_success) AS f, 1 AS n,
-                      ARRAY(SELECT unnest(percentile_cont(ARRAY[0.5, 0.9, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY response_time)) * count(*)) AS w
-                 FROM "${t.raw}" WHERE ${t.idColumn} = $1 AND "timestamp" >= $2 AND "timestamp" < $3
-                  AND date_trunc('hour', "timestamp", 'UTC') NOT IN (SELECT h FROM rolled)
-                GROUP BY 1
-             ), hours AS (SELECT * FROM rolled UNION ALL SELECT * FROM unrolled)
-             SELECT date_trunc('${bucket}', h, 'UTC') AS bucket, sum(c)::bigint AS count, sum(f)::bigint AS failures, sum(n)::int AS hours,
-                    ARRAY[sum(w[1]), sum(w[2]), sum(w[3]), sum(w[4])] AS weighted
-               FROM hours GROUP BY 1 ORDER BY 1`,
-            [id, floorTo(from, 'hour'), rawStart],
-          )) as Array<Record<string, unknown>>)
-        : [];
-    const point = (r: Record<string, unknown>, source: 'raw' | 'rollup', p: Array<number | null>) => {
-      const count = Number(r.count);
+  async timeseries(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, options: { exact?: boolean } = {}, now = new Date()) {
+    if (options.exact) return this.exactTimeseries(t, id, from, to, bucket);
+    const daily = bucket === 'day';
+    // Hour buckets never merge (one hourly row, or raw rows), except A2A agents' interaction types.
+    const plan = await this.plan(t, [id], from, to, now, { daily, sketch: daily || t.hasInteractionType });
+    const raw = await this.raw(t, [id], plan.raw, bucket, { percentiles: true, sketch: daily || t.hasInteractionType });
+    const size = daily ? DAY_MS : HOUR_MS;
+    const buckets = new Map<number, Part[]>();
+    const add = (at: unknown, part: Part) => {
+      const key = Math.floor(ms(at) / size) * size;
+      const list = buckets.get(key);
+      if (list) list.push(part);
+      else buckets.set(key, [part]);
+    };
+    for (const r of plan.days) add(r.hour_start, rollupPart('daily', r));
+    for (const r of plan.hours) add(r.hour_start, rollupPart('hourly', r));
+    for (const r of raw) add(r.grp, rawPart(r));
+    const points = [...buckets]
+      .sort((a, b) => a[0] - b[0])
+      .map(([start, parts]) => {
+        const c = combineParts(parts);
+        return {
+          bucket_start: new Date(start).toISOString(),
+          source: c.source,
+          exact: c.exact,
+          count: c.count,
+          failure_rate: c.failure_rate,
+          p50: c.percentiles[0],
+          p90: c.percentiles[1],
+          p95: c.percentiles[2],
+          p99: c.percentiles[3],
+        };
+      })
+      .filter((p) => p.count > 0);
+    return {
+      entity_type: t.entityType,
+      entity_id: id,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      bucket,
+      ...overall(points),
+      sources: MetricsQueryService.sources(plan),
+      points,
+    };
+  }
+
+  /** exact=true: every bucket from raw rows with percentile_cont; rows older than raw_complete_from have expired. */
+  private async exactTimeseries(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket) {
+    const [rows, rawFrom] = await Promise.all([
+      this.metrics.query(exactSeriesSql(t, bucket), [id, from, to]) as Promise<Row[]>,
+      this.rawCompleteFrom(t),
+    ]);
+    const points = rows.map((r) => {
+      const count = Number(r.n);
+      const p = (r.p as Array<number | null>).map((v) => (v === null ? null : Number(v)));
       return {
-        bucket_start: new Date(r.bucket as string).toISOString(),
-        source,
+        bucket_start: iso(r.grp)!,
+        source: 'raw' as SourceKind,
+        exact: true,
         count,
         failure_rate: count ? Number(r.failures) / count : 0,
         p50: p[0],
@@ -157,68 +191,94 @@ export class MetricsQueryService {
         p95: p[2],
         p99: p[3],
       };
-    };
-    const points = [
-      ...fromRollup.map((r) => {
-        const count = Number(r.count);
-        const weighted = (r.weighted as Array<number | null>).map((w) => (w === null || !count ? null : Number(w) / count));
-        return { ...point(r, 'rollup', weighted), exact: bucket === 'hour' && Number(r.hours) === 1 };
-      }),
-      ...fromRaw.map((r) => ({ ...point(r, 'raw', (r.p as Array<number | null>).map(num)), exact: true })),
-    ];
-    const source: Source = fromRollup.length && fromRaw.length ? 'mixed' : fromRollup.length ? 'rollup' : 'raw';
+    });
     return {
       entity_type: t.entityType,
       entity_id: id,
       from: from.toISOString(),
       to: to.toISOString(),
       bucket,
-      source,
-      /** Raw rows are complete from here on (null: nothing has expired); earlier buckets come from rollups. */
-      raw_complete_from: complete ? complete.toISOString() : null,
-      exact: points.every((p) => p.exact),
+      source: 'raw' as const,
+      exact: true,
+      error_bound: 0,
+      /** Raw rows start here: buckets before it are missing (their partitions expired). */
+      raw_complete_from: rawFrom,
+      sources: { daily_rows: 0, hourly_rows: 0, raw_ranges: 1 },
       points,
     };
   }
 
-  /** Entities of one type ranked by count, p99 or failure rate: exact from raw rows while they cover the range, else from rollups. */
-  async top(type: EntityType, by: TopBy, from: Date, to: Date, limit: number) {
+  /**
+   * Entities of one type ranked by count, p99 or failure rate, from rollups where they cover
+   * (raw rows only with exact). Ranking by count or failure rate needs no sketch: the p99 of
+   * the winners alone is merged afterwards. `visible` (ids from core): only these entities; null: all.
+   */
+  async top(
+    type: EntityType,
+    by: TopBy,
+    from: Date,
+    to: Date,
+    limit: number,
+    options: { exact?: boolean; visible?: string[] | null } = {},
+    now = new Date(),
+  ) {
     const t = METRIC_TABLES[type];
-    const complete = await this.rawCompleteFrom(t);
-    const useRaw = !complete || complete <= from;
-    const order = by === 'count' ? 'total DESC' : by === 'p99' ? 'p99 DESC NULLS LAST' : 'failure_rate DESC';
-    const rows: Array<Record<string, unknown>> = useRaw
-      ? await this.metrics.query(
-          `SELECT ${t.idColumn} AS id, (array_agg(${t.nameColumn} ORDER BY "timestamp" DESC))[1] AS name, count(*)::bigint AS total,
-                  (count(*) FILTER (WHERE NOT is_success))::float8 / count(*) AS failure_rate,
-                  percentile_cont(0.99) WITHIN GROUP (ORDER BY response_time) AS p99
-             FROM "${t.raw}" WHERE "timestamp" >= $1 AND "timestamp" < $2
-            GROUP BY 1 ORDER BY ${order}, id LIMIT $3`,
-          [from, to, limit],
+    const p99 = by === 'p99';
+    const gather = async (ids: string[] | null, sketch: boolean) => {
+      const plan: Plan = options.exact
+        ? { days: [], hours: [], raw: [[from, to]] }
+        : await this.plan(t, ids, from, to, now, { daily: true, sketch });
+      const raw = await this.raw(t, ids, plan.raw, 'entity', { percentiles: sketch || !!options.exact, sketch: sketch && !options.exact });
+      return { plan, entities: MetricsQueryService.byEntity(plan, raw) };
+    };
+    const { plan, entities } = await gather(options.visible ?? null, p99);
+    const score = (e: Combined) => (by === 'count' ? e.count : by === 'p99' ? (e.percentiles[3] ?? -1) : e.failure_rate);
+    let items = [...entities]
+      .map(([id, e]) => ({ id, name: e.name, c: combineParts(e.parts) }))
+      .filter((e) => e.c.count > 0)
+      .sort((a, b) => score(b.c) - score(a.c) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
+    if (!p99 && !options.exact && items.length) {
+      const winners = (
+        await gather(
+          items.map((i) => i.id),
+          true,
         )
-      : await this.metrics.query(
-          `SELECT ${t.idColumn} AS id, (array_agg(${t.nameColumn} ORDER BY hour_start DESC))[1] AS name, sum(total_count)::bigint AS total,
-                  sum(failure_count)::float8 / nullif(sum(total_count), 0) AS failure_rate,
-                  sum(p99_response_time * total_count) / nullif(sum(total_count), 0) AS p99
-             FROM "${t.hourly}" WHERE hour_start >= $1 AND hour_start < $2
-            GROUP BY 1 ORDER BY ${order}, id LIMIT $3`,
-          [floorTo(from, 'hour'), to, limit],
-        );
+      ).entities;
+      items = items.map((i) => ({ ...i, c: combineParts(winners.get(i.id)?.parts ?? []) }));
+    }
     return {
       entity_type: type,
       by,
       from: from.toISOString(),
       to: to.toISOString(),
-      source: useRaw ? 'raw' : 'rollup',
-      /** From rollups, p99 is a count-weighted mean of hourly p99s. */
-      exact: useRaw || by !== 'p99',
-      items: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        count: Number(r.total),
-        failure_rate: Number(r.failure_rate ?? 0),
-        p99: num(r.p99),
+      // Counts and failure rates are exact from any source; `exact` and the bound are about p99.
+      ...overall(items.map((i) => i.c)),
+      sources: MetricsQueryService.sources(plan),
+      items: items.map((i) => ({
+        id: i.id,
+        name: i.name,
+        count: i.c.count,
+        failure_rate: i.c.failure_rate,
+        p99: i.c.percentiles[3],
+        source: i.c.source,
       })),
     };
+  }
+
+  /** Parts per entity, with the name on its latest row. */
+  private static byEntity(plan: Plan, raw: Row[]) {
+    const entities = new Map<string, { parts: Part[]; name: string; at: number }>();
+    const add = (id: unknown, part: Part, name: unknown, at: number) => {
+      const key = String(id);
+      let e = entities.get(key);
+      if (!e) entities.set(key, (e = { parts: [], name: String(name), at }));
+      e.parts.push(part);
+      if (at > e.at) Object.assign(e, { name: String(name), at });
+    };
+    for (const r of plan.days) add(r.id, rollupPart('daily', r), r.name, ms(r.hour_start) + DAY_MS);
+    for (const r of plan.hours) add(r.id, rollupPart('hourly', r), r.name, ms(r.hour_start) + HOUR_MS);
+    for (const r of raw) add(r.grp, rawPart(r), r.name, ms(r.last_at) + HOUR_MS);
+    return entities;
   }
 }

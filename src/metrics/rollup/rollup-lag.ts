@@ -6,7 +6,7 @@ type Queryable = { query(sql: string, parameters?: unknown[]): Promise<Array<Rec
 export interface RollupLag {
   /** The hourly table. */
   table: string;
-  /** Start of the newest rolled-up hour, or null when none is. */
+  /** Start of the newest rolled-up hour (up to date: not pending), or null when none is. */
   newestHour: Date | null;
   /**
    * How far the newest rolled-up hour is behind the newest closed hour that has raw rows:
@@ -23,7 +23,8 @@ const tables = Object.values(METRIC_TABLES);
  */
 export async function readRollupLag(db: Queryable, now: Date): Promise<RollupLag[]> {
   const columns = tables.map(
-    (t, i) => `(SELECT max(hour_start) FROM "${t.hourly}")::text AS h${i},
+    // The trigger on raw rows creates pending rows ahead of the rollup: only computed hours count.
+    (t, i) => `(SELECT max(hour_start) FROM "${t.hourly}" WHERE period = 'hour' AND pending_changes = 0)::text AS h${i},
                (SELECT max("timestamp") FROM "${t.raw}" WHERE "timestamp" < $1) AS r${i}`,
   );
   const hourStart = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);

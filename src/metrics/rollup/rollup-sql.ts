@@ -1,36 +1,123 @@
 import { MetricTable } from '../metric-tables';
+import { sketchOfArraySql, sortedPercentilesSql } from '../sketch/sketch-sql';
 
-/** Percentiles stored per hour, in the order of the p50..p99 columns. */
-export const ROLLUP_PERCENTILES = [0.5, 0.9, 0.95, 0.99] as const;
+/** The key of a rollup row besides period and hour_start: the entity (and, for A2A agents, the interaction type). */
+export const keyColumns = (t: MetricTable): string[] => (t.hasInteractionType ? [t.idColumn, 'interaction_type'] : [t.idColumn]);
+
+/** Closed hours with raw rows newer than their rollup row (or no rollup row yet), oldest first. */
+export const pendingPeriodsSql = (t: MetricTable) =>
+  `SELECT DISTINCT hour_start FROM "${t.hourly}" WHERE period = $1 AND pending_changes > 0 AND hour_start < $2 ORDER BY 1`;
+
+/** Pending marks of periods whose sources are gone (raw or hourly rows expired): recomputing would lose data. */
+export const clearExpiredPendingSql = (t: MetricTable) =>
+  `UPDATE "${t.hourly}" SET pending_changes = 0 WHERE period = $1 AND pending_changes > 0 AND hour_start < $2`;
 
 /**
- * One statement that recomputes the hourly rows of every hour in [$1, $2) from the raw
- * rows and upserts them: running it twice gives the same rows (idempotent), and running
- * it again after late rows arrived counts them. Percentiles are percentile_cont over the
- * hour's raw response times. The name is the latest one seen in that hour.
+ * Recomputes the hourly rows of the hours in $1 (timestamptz[]) from the raw rows, in one
+ * statement. One pass per hour over the raw rows (index range scan, hash aggregate per
+ * entity): no sort of all rows, no ordered aggregate over them. Percentiles are exact
+ * (percentile_cont's answer, from the hour's values sorted per entity); the sketch is built
+ * from the same sorted values. The name is the hour's only name or, when it changed within
+ * the hour (rare), the name on the hour's latest row, found through the (entity, timestamp)
+ * index.
+ *
+ * A row is written, and its pending_changes reset, only if pending_changes is still what the
+ * computation saw in the same snapshot: a statement that added raw rows meanwhile bumped it,
+ * and the row stays pending for the next run. Rows are written in key order, so that
+ * concurrent writers' triggers and this never wait on each other in a cycle. Returns the
+ * rows written (`written`).
  */
-export function rollupSql(t: MetricTable): string {
+export function rollupHoursSql(t: MetricTable): string {
+  const keys = keyColumns(t);
+  const k = keys.join(', ');
+  const byKey = keys.map((c) => `r.${c} = g.${c}`).join(' AND ');
+  // hour_start = ANY(...) lets the planner reach the chunk's rows through the index instead of scanning the table.
+  const match = `${keys.map((c) => `h.${c} = c.${c}`).join(' AND ')} AND h.period = 'hour' AND h.hour_start = c.hour_start
+                 AND h.hour_start = ANY($1::timestamptz[])`;
   const extra = t.hasInteractionType ? ', interaction_type' : '';
-  return `INSERT INTO "${t.hourly}" AS h (
-      id, ${t.idColumn}, ${t.nameColumn}${extra}, hour_start, total_count, success_count, failure_count,
-      min_response_time, max_response_time, avg_response_time,
-      p50_response_time, p90_response_time, p95_response_time, p99_response_time, created_at, updated_at)
-    SELECT gen_random_uuid(), entity_id, name${extra}, hour_start, total, ok, total - ok, mn, mx, av, p[1], p[2], p[3], p[4], now(), now()
-    FROM (
-      SELECT ${t.idColumn} AS entity_id${extra}, date_trunc('hour', "timestamp", 'UTC') AS hour_start,
-        (array_agg(${t.nameColumn} ORDER BY "timestamp" DESC))[1] AS name,
-        count(*)::int AS total, (count(*) FILTER (WHERE is_success))::int AS ok,
-        min(response_time) AS mn, max(response_time) AS mx, avg(response_time) AS av,
-        percentile_cont(ARRAY[${ROLLUP_PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY response_time) AS p
-      FROM "${t.raw}"
-      WHERE "timestamp" >= $1 AND "timestamp" < $2
-      GROUP BY 1${t.hasInteractionType ? ', 2, 3' : ', 2'}
-    ) s
-    ON CONFLICT (${t.idColumn}${extra}, hour_start) DO UPDATE SET
-      ${t.nameColumn} = EXCLUDED.${t.nameColumn},
-      total_count = EXCLUDED.total_count, success_count = EXCLUDED.success_count, failure_count = EXCLUDED.failure_count,
-      min_response_time = EXCLUDED.min_response_time, max_response_time = EXCLUDED.max_response_time,
-      avg_response_time = EXCLUDED.avg_response_time, p50_response_time = EXCLUDED.p50_response_time,
-      p90_response_time = EXCLUDED.p90_response_time, p95_response_time = EXCLUDED.p95_response_time,
-      p99_response_time = EXCLUDED.p99_response_time, updated_at = now()`;
+  return `WITH computed AS (
+      SELECT hr.h AS hour_start, ${keys.map((c) => `g.${c}`).join(', ')}, g.n, g.ok, g.mn, g.mx, g.sm / g.n AS av,
+             CASE WHEN g.name_lo = g.name_hi THEN g.name_lo ELSE (
+               SELECT r.${t.nameColumn} FROM "${t.raw}" r
+                WHERE ${byKey} AND r."timestamp" >= hr.h AND r."timestamp" < hr.h + interval '1 hour'
+                ORDER BY r."timestamp" DESC LIMIT 1) END AS name,
+             ${sortedPercentilesSql('g.v', 'g.n')},
+             ${sketchOfArraySql('g.v')} AS sketch
+        FROM unnest($1::timestamptz[]) AS hr(h)
+       CROSS JOIN LATERAL (
+         SELECT ${k}, count(*) AS n, count(*) FILTER (WHERE is_success) AS ok,
+                min(response_time) AS mn, max(response_time) AS mx, sum(response_time) AS sm,
+                min(${t.nameColumn} COLLATE "C") AS name_lo, max(${t.nameColumn} COLLATE "C") AS name_hi,
+                array_sort(array_agg(response_time)) AS v
+           FROM "${t.raw}"
+          WHERE "timestamp" >= hr.h AND "timestamp" < hr.h + interval '1 hour'
+          GROUP BY ${k}
+       ) g
+    ), seen AS (
+      SELECT ${k}, hour_start, pending_changes FROM "${t.hourly}" WHERE period = 'hour' AND hour_start = ANY($1::timestamptz[])
+    ), chunk AS MATERIALIZED (
+      SELECT ${keys.map((c) => `coalesce(c.${c}, s.${c}) AS ${c}`).join(', ')}, coalesce(c.hour_start, s.hour_start) AS hour_start,
+             c.n, c.ok, c.mn, c.mx, c.av, c.name, c.p50, c.p90, c.p95, c.p99, c.sketch,
+             s.pending_changes AS seen, c.n IS NOT NULL AS has_rows
+        FROM computed c FULL JOIN seen s ON ${keys.map((c) => `c.${c} = s.${c}`).join(' AND ')} AND c.hour_start = s.hour_start
+    ), updated AS (
+      UPDATE "${t.hourly}" h SET ${t.nameColumn} = c.name, total_count = c.n, success_count = c.ok, failure_count = c.n - c.ok,
+             min_response_time = c.mn, max_response_time = c.mx, avg_response_time = c.av,
+             p50_response_time = c.p50, p90_response_time = c.p90, p95_response_time = c.p95, p99_response_time = c.p99,
+             response_time_sketch = c.sketch, pending_changes = 0, updated_at = now()
+        FROM (SELECT * FROM chunk WHERE has_rows AND seen IS NOT NULL ORDER BY ${k}, hour_start) c
+       WHERE ${match} AND h.pending_changes = c.seen
+      RETURNING 1
+    ), cleared AS (
+      -- Marked, but no raw rows left for it (their partition expired): keep the row as it is.
+      UPDATE "${t.hourly}" h SET pending_changes = 0
+        FROM chunk c WHERE NOT c.has_rows AND ${match} AND h.pending_changes = c.seen
+      RETURNING 1
+    ), inserted AS (
+      INSERT INTO "${t.hourly}" (id, ${t.idColumn}, ${t.nameColumn}${extra}, period, hour_start, total_count, success_count, failure_count,
+             min_response_time, max_response_time, avg_response_time, p50_response_time, p90_response_time, p95_response_time,
+             p99_response_time, response_time_sketch, pending_changes)
+      SELECT gen_random_uuid(), ${t.idColumn}, name${extra}, 'hour', hour_start, n, ok, n - ok, mn, mx, av, p50, p90, p95, p99, sketch, 0
+        FROM chunk WHERE has_rows AND seen IS NULL ORDER BY ${k}, hour_start
+      ON CONFLICT (${k}, period, hour_start) DO NOTHING
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM updated)::int + (SELECT count(*) FROM inserted)::int AS written`;
 }
+
+/**
+ * The inputs of the daily rows of the days in $1: each pending day row (its pending_changes
+ * as seen) with the hourly rows of its day, in one snapshot.
+ */
+export function compactionInputSql(t: MetricTable): string {
+  const keys = keyColumns(t);
+  return `SELECT ${keys.map((c) => `d.${c}`).join(', ')}, d.hour_start AS day, d.pending_changes AS seen,
+                 h.${t.nameColumn} AS name, h.hour_start, h.total_count, h.success_count, h.min_response_time, h.max_response_time,
+                 h.avg_response_time, h.response_time_sketch, h.pending_changes AS hour_pending
+            FROM "${t.hourly}" d
+            LEFT JOIN "${t.hourly}" h ON ${keys.map((c) => `h.${c} = d.${c}`).join(' AND ')} AND h.period = 'hour'
+                 AND h.hour_start >= d.hour_start AND h.hour_start < d.hour_start + interval '1 day'
+           WHERE d.period = 'day' AND d.pending_changes > 0 AND d.hour_start = ANY($1::timestamptz[])
+           ORDER BY ${keys.map((c) => `d.${c}`).join(', ')}, d.hour_start, h.hour_start`;
+}
+
+/** Writes daily rows from parallel arrays, under the same pending_changes check as the hourly rows. */
+export function compactionApplySql(t: MetricTable): string {
+  const keys = keyColumns(t);
+  const keyArgs = keys.map((c, i) => `$${i + 1}::text[]`);
+  const n = keys.length;
+  const arg = (i: number, type: string) => `$${n + i}::${type}[]`;
+  return `UPDATE "${t.hourly}" d SET ${t.nameColumn} = v.name, total_count = v.total, success_count = v.ok, failure_count = v.total - v.ok,
+            min_response_time = v.mn, max_response_time = v.mx, avg_response_time = v.av,
+            p50_response_time = v.p50, p90_response_time = v.p90, p95_response_time = v.p95, p99_response_time = v.p99,
+            response_time_sketch = v.sketch, pending_changes = 0, updated_at = now()
+       FROM unnest(${keyArgs.join(', ')}, ${arg(1, 'timestamptz')}, ${arg(2, 'int')}, ${arg(3, 'text')}, ${arg(4, 'int')}, ${arg(5, 'int')},
+                   ${arg(6, 'float8')}, ${arg(7, 'float8')}, ${arg(8, 'float8')}, ${arg(9, 'float8')}, ${arg(10, 'float8')},
+                   ${arg(11, 'float8')}, ${arg(12, 'float8')}, ${arg(13, 'bytea')})
+            AS v(${keys.map((c) => `k_${c}`).join(', ')}, day, seen, name, total, ok, mn, mx, av, p50, p90, p95, p99, sketch)
+      WHERE ${keys.map((c) => `d.${c} = v.k_${c}`).join(' AND ')} AND d.period = 'day' AND d.hour_start = v.day AND d.pending_changes = v.seen`;
+}
+
+/** Deletes at most $3 rows of one period older than $2 (retention, in bounded batches). */
+export const expireRollupsSql = (t: MetricTable) =>
+  `DELETE FROM "${t.hourly}" WHERE id IN (SELECT id FROM "${t.hourly}" WHERE period = $1 AND hour_start < $2 LIMIT $3)`;

@@ -1,53 +1,77 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectSettings, MetricsSettings } from '../../config/settings';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DAY_MS, HOUR_MS } from '../../common/time';
+import { InjectSettings, MetricsSettings, PartitionSettings } from '../../config/settings';
 import { METRICS_DB } from '../../database/roles';
-import { METRIC_TABLES } from '../metric-tables';
-import { HOUR_MS } from '../../common/time';
+import { periodStart } from '../../partitioning/partition-plan';
+import { METRIC_TABLES, MetricTable } from '../metric-tables';
 import { floorTo } from '../time-range';
-import { rollupSql } from './rollup-sql';
+import { compactDays, CompactionInputRow } from './daily-compaction';
+import {
+  clearExpiredPendingSql,
+  compactionApplySql,
+  compactionInputSql,
+  expireRollupsSql,
+  keyColumns,
+  pendingPeriodsSql,
+  rollupHoursSql,
+} from './rollup-sql';
 
 /** Advisory lock key of the rollup job ("fourroll" in ASCII): one replica at a time. */
 export const ROLLUP_LOCK_KEY = '7381247448690158700';
 export const ROLLUP_JOB = 'metrics-rollup';
+/** Days compacted per transaction, and rollup rows deleted per retention batch. */
+const DAYS_PER_TRANSACTION = 31;
+const EXPIRE_BATCH = 10_000;
+
+export interface TableRollup {
+  /** Hours recomputed from raw rows, days compacted from hours, rows written (hourly and daily). */
+  hours: number;
+  days: number;
+  written: number;
+  expired: number;
+}
 
 export interface RollupOutcome {
-  /** False when another replica held the lock: nothing was done. */
+  /** False when another replica held the lock: that work is left to it. */
   ran: boolean;
-  from: string;
+  /** With `hours_back`: the closed hours recomputed whether pending or not. */
+  from: string | null;
   to: string;
-  /** Hourly rows inserted or updated, per rollup table. */
-  upserted: Record<string, number>;
+  tables: Record<string, TableRollup>;
   duration_ms: number;
 }
 
+class LockBusy extends Error {}
+
 /**
- * Fills the five `*_hourly` tables from the raw rows. Runs every
- * METRICS_ROLLUP_INTERVAL_SECONDS (unless METRICS_ROLLUP_ENABLED=false on this replica)
- * over the last METRICS_ROLLUP_LATE_DATA_HOURS closed hours, so rows that arrive late
- * (spool replays, clients that batch) are counted; on demand over any number of hours.
+ * Keeps the five `*_hourly` tables: hourly rows from raw rows, daily rows from hourly rows,
+ * retention. Only what changed is recomputed: every raw write bumps `pending_changes` of its
+ * hour and day rows (a trigger, in the writer's transaction), and a run recomputes the closed
+ * hours that are pending, METRICS_ROLLUP_CHUNK_HOURS per transaction, then compacts the closed
+ * days that are pending. Every METRICS_ROLLUP_INTERVAL_SECONDS (unless METRICS_ROLLUP_ENABLED
+ * =false on this replica), under a transaction-scoped advisory lock taken per chunk.
  */
 @Injectable()
 export class RollupService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Rollup');
-  private readonly enabled: boolean;
-  private readonly intervalMs: number;
-  private readonly lateHours: number;
+  private readonly rollupSettings: MetricsSettings['rollup'];
   private running: Promise<unknown> | null = null;
 
   constructor(
     @InjectDataSource(METRICS_DB) private readonly metrics: DataSource,
     private readonly scheduler: SchedulerRegistry,
     @InjectSettings('metrics') settings: MetricsSettings,
+    @InjectSettings('partitions') private readonly partitions: PartitionSettings,
   ) {
-    ({ enabled: this.enabled, intervalMs: this.intervalMs, lateDataHours: this.lateHours } = settings.rollup);
+    this.rollupSettings = settings.rollup;
   }
 
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
-    const timer = setInterval(() => void this.scheduledRollup(), this.intervalMs);
+    if (!this.rollupSettings.enabled) return;
+    const timer = setInterval(() => void this.scheduledRollup(), this.rollupSettings.intervalMs);
     timer.unref();
     this.scheduler.addInterval(ROLLUP_JOB, timer);
   }
@@ -57,40 +81,129 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
     await this.running?.catch(() => undefined);
   }
 
-  /** The scheduled job: the late-data window of closed hours. Never throws. */
+  /** The scheduled job: pending hours and days. Never throws. */
   async scheduledRollup(): Promise<void> {
     try {
-      const outcome = await this.rollup(this.lateHours);
-      if (outcome.ran)
-        this.logger.log(`rolled up ${outcome.from} .. ${outcome.to}: ${JSON.stringify(outcome.upserted)} in ${outcome.duration_ms} ms`);
+      const outcome = await this.rollup();
+      const busy = Object.entries(outcome.tables).filter(([, t]) => t.hours || t.days || t.expired);
+      if (outcome.ran && busy.length) this.logger.log(`rolled up ${JSON.stringify(Object.fromEntries(busy))} in ${outcome.duration_ms} ms`);
     } catch (error) {
       this.logger.warn(`rollup failed: ${(error as Error).message}`);
     }
   }
 
-  /** Recomputes the closed hours of the last `hoursBack` hours, under a transaction-scoped advisory lock. */
-  async rollup(hoursBack: number, now = new Date()): Promise<RollupOutcome> {
-    const to = floorTo(now, 'hour');
-    const from = new Date(to.getTime() - hoursBack * HOUR_MS);
-    const started = performance.now();
-    const run = this.metrics.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [ROLLUP_LOCK_KEY]);
-      if (!locked) return null;
-      const upserted: Record<string, number> = {};
-      for (const table of Object.values(METRIC_TABLES)) {
-        const result = await manager.queryRunner!.query(rollupSql(table), [from, to], true);
-        upserted[table.hourly] = result.affected ?? 0;
-      }
-      return upserted;
-    });
+  /**
+   * One run: the pending closed hours of every table (and, with `hoursBack`, every closed
+   * hour of that window too), then the pending closed days, then retention.
+   */
+  rollup(options: { hoursBack?: number } = {}, now = new Date()): Promise<RollupOutcome> {
+    const run = this.run(options.hoursBack, now);
     this.running = run;
-    const upserted = await run;
+    return run;
+  }
+
+  private async run(hoursBack: number | undefined, now: Date): Promise<RollupOutcome> {
+    const started = performance.now();
+    const nowHour = floorTo(now, 'hour');
+    const forcedFrom = hoursBack ? new Date(nowHour.getTime() - hoursBack * HOUR_MS) : null;
+    const tables: Record<string, TableRollup> = {};
+    let ran = true;
+    try {
+      for (const t of Object.values(METRIC_TABLES)) tables[t.hourly] = await this.rollupTable(t, now, forcedFrom);
+    } catch (error) {
+      if (!(error instanceof LockBusy)) throw error;
+      ran = false;
+    }
     return {
-      ran: upserted !== null,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      upserted: upserted ?? {},
+      ran,
+      from: forcedFrom?.toISOString() ?? null,
+      to: nowHour.toISOString(),
+      tables,
       duration_ms: Math.round(performance.now() - started),
     };
+  }
+
+  /** Raw rows are complete from here on: older raw partitions may have been dropped. */
+  private rawCompleteFrom(now: Date): Date {
+    const { period, retentionDays } = this.partitions.groups.metrics;
+    return periodStart(new Date(now.getTime() - retentionDays * DAY_MS), period);
+  }
+
+  private async rollupTable(t: MetricTable, now: Date, forcedFrom: Date | null): Promise<TableRollup> {
+    const outcome: TableRollup = { hours: 0, days: 0, written: 0, expired: 0 };
+    const nowHour = floorTo(now, 'hour');
+    const rawFrom = this.rawCompleteFrom(now);
+    const hourlyFrom = floorTo(new Date(now.getTime() - this.rollupSettings.hourlyRetentionDays * DAY_MS), 'day');
+
+    // Hours: pending ones, plus the forced window; never those whose raw rows may be gone.
+    await this.locked((m) => m.query(clearExpiredPendingSql(t), ['hour', rawFrom]));
+    const pending: Array<{ hour_start: Date }> = await this.metrics.query(pendingPeriodsSql(t), ['hour', nowHour]);
+    const hours = new Set(pending.map((r) => new Date(r.hour_start).getTime()));
+    if (forcedFrom) {
+      for (let h = Math.max(forcedFrom.getTime(), rawFrom.getTime()); h < nowHour.getTime(); h += HOUR_MS) hours.add(h);
+    }
+    const ordered = [...hours].sort((a, b) => a - b).map((h) => new Date(h));
+    for (let i = 0; i < ordered.length; i += this.rollupSettings.chunkHours) {
+      const chunk = ordered.slice(i, i + this.rollupSettings.chunkHours);
+      outcome.written += await this.locked(async (m) => (await m.query(rollupHoursSql(t), [chunk]))[0].written as number);
+      outcome.hours += chunk.length;
+    }
+
+    // Days: closed, pending, and their hourly rows still kept.
+    await this.locked((m) => m.query(clearExpiredPendingSql(t), ['day', hourlyFrom]));
+    const closedBefore = new Date(floorTo(now, 'day').getTime());
+    const days: Array<{ hour_start: Date }> = await this.metrics.query(pendingPeriodsSql(t), ['day', closedBefore]);
+    for (let i = 0; i < days.length; i += DAYS_PER_TRANSACTION) {
+      const batch = days.slice(i, i + DAYS_PER_TRANSACTION).map((d) => new Date(d.hour_start));
+      const written = await this.locked(async (m) => {
+        const rows: CompactionInputRow[] = await m.query(compactionInputSql(t), [batch]);
+        const daily = compactDays(rows, keyColumns(t));
+        if (!daily.length) return 0;
+        const keys = keyColumns(t).map((_, i) => daily.map((d) => d.key[i]));
+        const params = [
+          ...keys,
+          daily.map((d) => d.day),
+          daily.map((d) => d.seen),
+          daily.map((d) => d.name),
+          daily.map((d) => d.total),
+          daily.map((d) => d.ok),
+          daily.map((d) => d.min),
+          daily.map((d) => d.max),
+          daily.map((d) => d.avg),
+          ...[0, 1, 2, 3].map((p) => daily.map((d) => d.percentiles[p])),
+          daily.map((d) => d.sketch),
+        ];
+        return (await m.queryRunner!.query(compactionApplySql(t), params, true)).affected ?? 0;
+      });
+      outcome.days += batch.length;
+      outcome.written += written;
+    }
+
+    // Retention: hourly rows, then daily rows, in bounded batches.
+    const dailyFrom = floorTo(new Date(now.getTime() - this.rollupSettings.dailyRetentionDays * DAY_MS), 'day');
+    for (const [period, before] of [
+      ['hour', hourlyFrom],
+      ['day', dailyFrom],
+    ] as const) {
+      for (;;) {
+        const gone = await this.locked(
+          async (m) => (await m.queryRunner!.query(expireRollupsSql(t), [period, before, EXPIRE_BATCH], true)).affected ?? 0,
+        );
+        outcome.expired += gone;
+        if (gone < EXPIRE_BATCH) break;
+      }
+    }
+    return outcome;
+  }
+
+  /** A short transaction holding the rollup's advisory lock; LockBusy when another replica holds it. */
+  private locked<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.metrics.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [ROLLUP_LOCK_KEY]);
+      if (!locked) throw new LockBusy();
+      // Each hour's values are gathered and sorted in memory.
+      await manager.query(`SET LOCAL work_mem = '64MB'`);
+      return work(manager);
+    });
   }
 }

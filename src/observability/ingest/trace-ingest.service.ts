@@ -11,6 +11,7 @@ import { decodeTraceRequest, encodeTraceResponse, jsonTraceResponse } from '../o
 import { OtlpTooManySpans, readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { jsonReader, OtlpFormatError, protobufReader } from '../otlp/otlp-values';
 import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
+import { scanJson } from '../../common/json-guard';
 import { traceRows } from './span-rows';
 
 export const SPANS_TABLE = 'observability_spans';
@@ -37,7 +38,8 @@ export class RetryLater extends HttpException {
   }
 }
 
-const badRequest = (message: string) => new HttpException({ statusCode: 400, message }, HttpStatus.BAD_REQUEST);
+const badRequest = (message: string, field = '(body)', reason = message) =>
+  new HttpException({ statusCode: 400, message, errors: [{ field, reason }] }, HttpStatus.BAD_REQUEST);
 
 /**
  * The OTLP/HTTP trace receiver: reads and decodes the body, turns it into span and event rows
@@ -99,6 +101,9 @@ export class TraceIngestService implements SelfTraceSink {
         throw badRequest(`the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`);
       }
     } else {
+      // Bounded before parsing, like every JSON body (src/http/json-guard.ts); an export is many keys of few names.
+      const problem = scanJson(body, this.settings.json, { countKeys: false });
+      if (problem) throw badRequest(`invalid OTLP/JSON body: ${problem.field} ${problem.reason}`, problem.field, problem.reason);
       try {
         message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
       } catch (error) {
@@ -112,7 +117,8 @@ export class TraceIngestService implements SelfTraceSink {
         maxSpans: this.settings.maxSpansPerRequest,
       });
     } catch (error) {
-      if (error instanceof OtlpFormatError) throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
+      if (error instanceof OtlpFormatError)
+        throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`, error.path, error.reason);
       if (error instanceof OtlpTooManySpans) throw new HttpException({ statusCode: 413, message: error.message }, 413);
       if (error instanceof RangeError) throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
       throw error;

@@ -1,3 +1,4 @@
+import { badText } from '../../common/text';
 import { Int64 } from './otlp-proto';
 
 /**
@@ -5,7 +6,8 @@ import { Int64 } from './otlp-proto';
  * typed from the decoder (ids as bytes, 64-bit integers as Long); OTLP/JSON fields are
  * whatever the client sent (ids as hex, 64-bit integers as decimal strings or numbers), so
  * the JSON reader checks every type. A value of the wrong type or an id of the wrong length
- * throws OtlpFormatError, naming the field: the whole request is refused (400).
+ * throws OtlpFormatError, naming the field: the whole request is refused (400). So does a string
+ * PostgreSQL would refuse (a NUL character, an unpaired surrogate), in either encoding.
  */
 export class OtlpFormatError extends Error {
   constructor(
@@ -69,8 +71,8 @@ export const protobufReader: OtlpReader = {
   enumValue(value) {
     return typeof value === 'number' ? value : 0;
   },
-  string(value) {
-    return typeof value === 'string' ? value : null;
+  string(value, path) {
+    return typeof value === 'string' ? storable(value, path) : null;
   },
   bytes(value) {
     return Buffer.from(value as Uint8Array).toString('base64');
@@ -128,7 +130,7 @@ export const jsonReader: OtlpReader = {
   string(value, path) {
     if (value === null || value === undefined) return null;
     if (typeof value !== 'string') throw new OtlpFormatError(path, `must be a string, got ${describe(value)}`);
-    return value;
+    return storable(value, path);
   },
   bytes(value, path) {
     if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw new OtlpFormatError(path, 'must be base64');
@@ -145,6 +147,13 @@ export const jsonReader: OtlpReader = {
     return value as Record<string, unknown>;
   },
 };
+
+/** The string, unless PostgreSQL would refuse it. */
+function storable(value: string, path: string): string {
+  const reason = badText(value);
+  if (reason) throw new OtlpFormatError(path, reason);
+  return value;
+}
 
 /** An OTLP AnyValue as plain JSON (NaN and infinities, which jsonb cannot hold, as strings). */
 export function anyValue(reader: OtlpReader, raw: unknown, path: string, depth = 0): unknown {

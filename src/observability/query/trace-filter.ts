@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../common/time';
+import { DAY_MS, HOUR_MS, MINUTE_MS, parseIsoDateTime } from '../../common/time';
 
 /**
  * The trace search filter, parsed from query parameters (strings) or from a saved query's
@@ -61,7 +61,6 @@ const KNOWN = new Set([
 export const PAGING_KEYS = new Set(['cursor']);
 
 const UNITS: Record<string, number> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** Parses and checks every field; FilterError lists every problem at once. */
 export function parseTraceFilter(input: Record<string, unknown>, now = new Date()): TraceFilter {
@@ -88,8 +87,8 @@ export function parseTraceFilter(input: Record<string, unknown>, now = new Date(
   const date = (field: string): Date | undefined => {
     const v = text(field, 40);
     if (v === undefined) return undefined;
-    const d = new Date(v);
-    if (!ISO.test(v) || Number.isNaN(d.getTime())) return problem(field, 'must be an ISO 8601 date-time with a time zone');
+    const d = parseIsoDateTime(v);
+    if (!d) return problem(field, 'must be an ISO 8601 date-time with a time zone, on the calendar, in years 0001-9999');
     return d;
   };
 

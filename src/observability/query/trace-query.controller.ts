@@ -1,3 +1,4 @@
+import { badField } from '../../common/field-errors';
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../auth/decorators';
@@ -37,7 +38,7 @@ export class TraceQueryController {
   @ApiQuery({ name: 'cursor', required: false })
   search(@Query() query: Record<string, unknown>) {
     const cursor = take(query, 'cursor');
-    if (cursor !== undefined && typeof cursor !== 'string') throw new BadRequestException('cursor must be given once');
+    if (cursor !== undefined && typeof cursor !== 'string') throw badField('cursor', 'cursor must be given once');
     return this.traces.search(filterOrBadRequest(query), cursor);
   }
 

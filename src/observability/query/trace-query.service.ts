@@ -1,3 +1,4 @@
+import { badField } from '../../common/field-errors';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -61,7 +62,7 @@ export class TraceQueryService {
 
   /** The whole trace, spans ordered by start, each with its events; 404 when no span of it is stored. */
   async trace(traceId: string) {
-    if (!TRACE_ID.test(traceId)) throw new BadRequestException('trace id must be 32 hexadecimal characters');
+    if (!TRACE_ID.test(traceId)) throw badField('traceId', 'trace id must be 32 hexadecimal characters');
     const id = traceId.toLowerCase();
     const [summary]: SummaryRow[] = await this.db.query(
       `SELECT t.trace_id, t.name AS root_name, t.root_service, t.start_time AS start_at, t.end_time AS end_at, t.duration_ms,
@@ -129,7 +130,7 @@ export class TraceQueryService {
   /** Traces matching the filter, newest first (or longest, or most tokens), a page at a time. */
   async search(filter: TraceFilter, cursorText?: string): Promise<{ items: TraceSummaryItem[]; next_cursor: string | null }> {
     const cursor = cursorText ? decodeSearchCursor(cursorText, filter.sort) : null;
-    if (cursorText && !cursor) throw new BadRequestException('cursor is not a next_cursor of this search (sort order included)');
+    if (cursorText && !cursor) throw badField('cursor', 'cursor is not a next_cursor of this search (sort order included)');
     const { sql, params } = searchQuery(filter, cursor);
     const rows: SummaryRow[] = await this.db.query(sql, params);
     const page = rows.slice(0, filter.limit);

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { uuidParam } from '../../common/field-errors';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from '../../auth/decorators';
 import { PERMISSIONS } from '../../auth/permissions';
@@ -6,7 +7,7 @@ import { Principal, RequestMeta } from '../../auth/principal';
 import { CreateSavedQueryDto, RunSavedQueryDto, UpdateSavedQueryDto } from './saved-query.dto';
 import { SavedQueryService } from './saved-query.service';
 
-const ID = new ParseUUIDPipe({ version: undefined });
+const ID = uuidParam('id');
 
 /** Saved trace searches: yours, and everyone's shared ones (traces.read). */
 @ApiTags('traces')

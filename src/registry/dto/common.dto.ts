@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { decimalInt } from '../../common/dto-transforms';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const VISIBILITIES = ['private', 'team', 'public'] as const;
+/** `version` is an integer column. */
+const MAX_VERSION = 2_147_483_647;
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
 export const TAG_RULE = 'tags are 1-64 letters, digits and . _ : / - (starting with a letter or digit)';
 
@@ -37,9 +40,14 @@ export class RegistryWriteDto {
 
 /** Updates carry the version they were based on: a stale one answers 409. */
 export class VersionDto {
-  @ApiProperty({ minimum: 1, description: 'The `version` last read; the update fails with 409 if the entity changed since' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: MAX_VERSION,
+    description: 'The `version` last read; the update fails with 409 if the entity changed since',
+  })
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version: number;
 }
 
@@ -75,7 +83,7 @@ const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : val
 export class ListQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimalInt)
   @IsInt()
   @Min(1)
   @Max(200)
@@ -119,11 +127,16 @@ export class ListQueryDto {
 }
 
 export class DeleteQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'When given, the delete fails with 409 unless the entity is at this version' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_VERSION,
+    description: 'When given, the delete fails with 409 unless the entity is at this version',
+  })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimalInt)
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version?: number;
 }
 
