@@ -33,6 +33,32 @@ export interface PartitionedTable {
 export const defaultPartitionOf = (t: PartitionedTable): string => `${t.table}_default`;
 
 /**
+ * A table whose rows are computed from another table of the same role by the database itself
+ * (observability_traces, the per-trace summaries kept by a trigger on observability_spans).
+ * db:move does not copy its rows: it has the target derive them again, with the role's own SQL
+ * functions, for the keys of the rows it wrote, and verifies them by recomputing them.
+ */
+export interface DerivedTable {
+  table: string;
+  /** The table it is derived from. */
+  from: string;
+  /** The column both tables share: one derived row per value (trace_id). */
+  key: string;
+  /** SQL function (keys text[]) returning a count: forgets the derived rows of those keys and derives them again. */
+  rebuild: string;
+  /** SQL function (keys text[]) returning rows of `table`: what `rebuild` would write, without writing. */
+  recompute: string;
+  /** Columns that record when a row was written rather than what it says: left out of comparisons. */
+  bookkeeping: string[];
+}
+
+/**
+ * Set for its transaction (`SET LOCAL`) by db:move before it writes: a trigger that derives
+ * rows of a DerivedTable stands aside, because the move derives them itself once the rows are in.
+ */
+export const MOVING_SETTING = 'fourfold.moving';
+
+/**
  * What a role brings: declared in the role's own folder (`<role>/<role>.role.ts`) and handed
  * down to the database layer through the registry (src/role-registry.ts), so that
  * database/ knows roles without importing their code.
@@ -47,6 +73,13 @@ export interface RoleDefinition {
   partitionedTables: PartitionedTable[];
   /** synchronous_commit for the role's writes. */
   synchronousCommit(settings: DatabaseSettings): SynchronousCommit;
+  /** Tables db:move derives on its target instead of copying. */
+  derivedTables?: DerivedTable[];
+  /**
+   * Names of the SQL functions the role's migrations create: db:move --drop-source drops them
+   * with the role's tables, so that the role can later be migrated there again.
+   */
+  functions?: string[];
 }
 
 export type RoleRegistry = Readonly<Record<Role, RoleDefinition>>;

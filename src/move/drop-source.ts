@@ -7,18 +7,38 @@ import { MoveRefused } from './move-preflight';
 import { MoveSession } from './move-session';
 import { VerifyRow } from './verify-report';
 
+export interface DropOptions {
+  role: OptionalRole;
+  shapes: TableShape[];
+  /** Names of the role's SQL functions (RoleDefinition.functions). */
+  functions: string[];
+  lockTimeoutMs: number;
+}
+
 /**
- * Drops the moved role's tables (and only those) from the source, in one transaction that
- * first locks them against writes and verifies under that lock: a row written to the source
- * after the verify cannot be lost. The role's rows leave the source's migration history too,
- * so that moving the role back later migrates it there again. Nothing is dropped unless every
- * unit matches.
+ * The role's functions in the source's schema, every overload: trigger functions are dropped
+ * after the tables (their triggers go with them), the others before (they may take or return
+ * a table's row type).
+ */
+async function roleFunctions(source: MoveSession, names: string[]): Promise<{ before: string[]; after: string[] }> {
+  const rows: Array<{ signature: string; trigger: boolean }> = await source.query(
+    `SELECT p.oid::regprocedure::text AS signature, p.prorettype = 'trigger'::regtype AS trigger
+       FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = ANY($1) ORDER BY 1`,
+    [names],
+  );
+  return { before: rows.filter((r) => !r.trigger).map((r) => r.signature), after: rows.filter((r) => r.trigger).map((r) => r.signature) };
+}
+
+/**
+ * Drops the moved role's tables and functions (and only those) from the source, in one
+ * transaction that first locks the tables against writes and verifies under that lock: a row
+ * written to the source after the verify cannot be lost. The role's rows leave the source's
+ * migration history too, so that moving the role back later migrates it there again (which is
+ * why its functions go as well). Nothing is dropped unless every unit matches.
  */
 export async function dropRoleTables(
   source: MoveSession,
-  role: OptionalRole,
-  shapes: TableShape[],
-  lockTimeoutMs: number,
+  { role, shapes, functions, lockTimeoutMs }: DropOptions,
   verify: () => Promise<VerifyRow[]>,
 ): Promise<{ dropped: string[] } | { mismatches: VerifyRow[] }> {
   const ordered = orderByReferences(shapes);
@@ -41,10 +61,13 @@ export async function dropRoleTables(
       return { mismatches };
     }
     const dropped: string[] = [];
+    const routines = await roleFunctions(source, functions);
+    for (const signature of routines.before) await source.query(`DROP FUNCTION ${signature}`);
     for (const shape of [...ordered].reverse()) {
       await source.query(`DROP TABLE ${ident(shape.table)}`);
       dropped.push(shape.table);
     }
+    for (const signature of routines.after) await source.query(`DROP FUNCTION ${signature}`);
     await source.query(`DELETE FROM ${ident(MIGRATIONS_TABLE)} WHERE role = $1`, [role]);
     await source.query('COMMIT');
     return { dropped };

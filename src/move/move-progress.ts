@@ -15,6 +15,8 @@ export interface UnitDone {
   /** Rows the unit holds on the source (estimate before it was read). */
   estimatedRows: number;
   route?: string;
+  /** Rows derived again on the target from this unit's rows, per derived table (see DerivedTables). */
+  derived?: Record<string, number>;
   durationMs: number;
 }
 
@@ -102,6 +104,7 @@ export class JsonProgress extends TableTracker implements MoveProgress {
       action: done.action,
       rows: done.rows,
       ...(done.route ? { route: done.route } : {}),
+      ...(done.derived && Object.keys(done.derived).length ? { derived: done.derived } : {}),
       duration_ms: done.durationMs,
       table_rows: s.done,
       table_total: s.total,

@@ -8,6 +8,7 @@ import { existingTables, fingerprint, listUnits, MoveUnit, Partitioning, readSha
 import { MoveRefused, preflight } from './move-preflight';
 import { MoveProgress, TablePlan } from './move-progress';
 import { MoveSession, openSession } from './move-session';
+import { DerivedTables } from './derived-tables';
 import { dropRoleTables } from './drop-source';
 import { RangeBusy, UnitCopier } from './unit-copier';
 import { Comparison, UnitComparer } from './unit-compare';
@@ -44,6 +45,7 @@ export class RoleMover {
   private readonly tables: string[];
   private readonly partitioned: Map<string, Partitioning>;
   private readonly now: () => Date;
+  private readonly derived: DerivedTables;
 
   private constructor(
     private readonly options: MoveOptions,
@@ -59,6 +61,7 @@ export class RoleMover {
       ]),
     );
     this.now = options.now ?? (() => new Date());
+    this.derived = new DerivedTables(source, target, options.registry[options.role].derivedTables ?? []);
   }
 
   static async open(options: MoveOptions): Promise<RoleMover> {
@@ -91,19 +94,26 @@ export class RoleMover {
     const { targetFresh } = await preflight(this.source, this.target, this.options.registry, role, this.labels, this.tables);
     await this.source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     try {
-      const units = await listUnits(this.source, await this.shapes());
+      // Derived tables are not copied: each unit of the table they come from derives them again.
+      const all = await listUnits(this.source, await this.shapes());
+      const units = all.filter((u) => !this.derived.isDerived(u.shape.table));
       const steps = await this.plan(units, targetFresh);
       if (targetFresh) {
         const applied = await migrateDatabase(this.targetDatabase(), this.options.registry, [role]);
         progress.note(`migrated ${this.labels.target} for ${role}: ${applied.applied.join(', ') || 'up to date'}`);
       }
       progress.start({ role, source: this.labels.source, target: this.labels.target, tables: this.tablePlans(units) });
+      for (const d of this.options.registry[role].derivedTables ?? []) {
+        progress.note(`${d.table} is not copied: the target derives it from each unit of ${d.from} it receives`);
+      }
       const copier = new UnitCopier(this.source, this.target, {
         lockTimeoutMs: this.options.lockTimeoutMs,
         onRows: (unit, n) => progress.rows(unit.shape.table, n),
+        afterWrite: (unit, written) => this.derived.rebuild(unit, written),
       });
       let rows = 0;
       for (const step of steps) rows += await this.run(step, copier);
+      if (!targetFresh) await this.repairDerived(all.filter((u) => this.derived.isDerived(u.shape.table) && !this.expired(u)));
       await this.source.query('COMMIT');
       const durationMs = Date.now() - started;
       progress.finish({ rows, durationMs });
@@ -133,7 +143,10 @@ export class RoleMover {
       const rows: VerifyRow[] = [];
       for (const unit of await listUnits(this.source, await this.shapes())) {
         if (this.expired(unit)) continue;
-        const row = verifyRow(unit, await comparer.compare(unit, { keepFetchKeys: false }));
+        const comparison = this.derived.isDerived(unit.shape.table)
+          ? await this.derived.compare(unit)
+          : await comparer.compare(unit, { keepFetchKeys: false });
+        const row = verifyRow(unit, comparison);
         this.options.progress.record('verify', { ...row });
         rows.push(row);
       }
@@ -147,8 +160,11 @@ export class RoleMover {
 
   /** Verifies with the source's tables locked against writes, and drops them only when every unit matches. */
   async dropSource(): Promise<{ dropped: string[] } | { mismatches: VerifyRow[] }> {
+    const { role, registry, lockTimeoutMs } = this.options;
     const shapes = await this.shapes();
-    return dropRoleTables(this.source, this.options.role, shapes, this.options.lockTimeoutMs, () => this.verify({ locked: true }));
+    return dropRoleTables(this.source, { role, shapes, functions: registry[role].functions ?? [], lockTimeoutMs }, () =>
+      this.verify({ locked: true }),
+    );
   }
 
   private async shapes(): Promise<TableShape[]> {
@@ -186,6 +202,14 @@ export class RoleMover {
     return steps;
   }
 
+  /** Derives again what the target holds of the derived tables and no unit rewrote this time, where it does not match. */
+  private async repairDerived(units: MoveUnit[]): Promise<void> {
+    for (const unit of units) {
+      const rows = await this.derived.repair(unit, this.options.lockTimeoutMs);
+      if (rows) this.options.progress.record('rebuilt', { table: unit.shape.table, unit: unitLabel(unit), rows });
+    }
+  }
+
   private stepOf(unit: MoveUnit, comparison: Comparison): Step {
     if (comparison.fetchKeys) return { unit, action: 'merge', fetchKeys: comparison.fetchKeys };
     return { unit, action: 'skip', rows: comparison.source.rows };
@@ -200,21 +224,21 @@ export class RoleMover {
       return 0;
     }
     if (step.action === 'merge') {
-      const rows = await copier.fetchInto(step.unit, step.fetchKeys);
-      progress.unit({ ...base, action: 'merged', rows, durationMs: Date.now() - started });
+      const { rows, derived } = await copier.fetchInto(step.unit, step.fetchKeys);
+      progress.unit({ ...base, action: 'merged', rows, derived, durationMs: Date.now() - started });
       return rows;
     }
     try {
-      const { rows, route } = await copier.copyWhole(step.unit);
-      progress.unit({ ...base, action: 'copied', rows, route, durationMs: Date.now() - started });
+      const { rows, route, derived } = await copier.copyWhole(step.unit);
+      progress.unit({ ...base, action: 'copied', rows, route, derived, durationMs: Date.now() - started });
       return rows;
     } catch (error) {
       if (!(error instanceof RangeBusy)) throw error;
       // The live service wrote into this range meanwhile: fetch what the target lacks instead.
       const comparison = await new UnitComparer(this.source, this.target).compare(step.unit, { keepFetchKeys: true });
       if (comparison.rows?.different) throw new MoveRefused(`${unitLabel(step.unit)}: the target holds different rows under the same ids`);
-      const rows = comparison.fetchKeys ? await copier.fetchInto(step.unit, comparison.fetchKeys) : 0;
-      progress.unit({ ...base, action: 'merged', rows, durationMs: Date.now() - started });
+      const { rows, derived } = comparison.fetchKeys ? await copier.fetchInto(step.unit, comparison.fetchKeys) : { rows: 0, derived: {} };
+      progress.unit({ ...base, action: 'merged', rows, derived, durationMs: Date.now() - started });
       return rows;
     }
   }

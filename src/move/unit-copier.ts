@@ -1,6 +1,7 @@
-import { defaultPartitionOf } from '../database/role-definition';
+import { defaultPartitionOf, MOVING_SETTING } from '../database/role-definition';
 import { ident, literal, readPartitions } from '../partitioning/partition-catalog';
 import { TimeRange } from '../partitioning/partition-plan';
+import { Derived } from './derived-tables';
 import { MoveUnit } from './move-catalog';
 import { MoveSession, pipeCopy } from './move-session';
 import { columnList, copyOutSql, fetchRowsSql, keyTableColumns } from './unit-sql';
@@ -9,6 +10,18 @@ export interface CopierOptions {
   /** How long a statement of the target waits for a lock held by live traffic before the unit fails (run again). */
   lockTimeoutMs: number;
   onRows(unit: MoveUnit, rows: number): void;
+  /**
+   * In the unit's transaction, once its rows are in: derives what depends on them (see
+   * DerivedTables.rebuild; `written` names a target table of exactly the rows written, or is null
+   * for the whole source unit).
+   */
+  afterWrite(unit: MoveUnit, written: string | null): Promise<Derived>;
+}
+
+/** What a unit's transaction wrote: its rows, and the rows derived from them again per derived table. */
+export interface Written {
+  rows: number;
+  derived: Derived;
 }
 
 /** How a whole unit reached the target. */
@@ -59,30 +72,27 @@ export class UnitCopier {
   ) {}
 
   /** Copies every row of a unit whose range the target does not hold any row of. */
-  async copyWhole(unit: MoveUnit): Promise<{ rows: number; route: CopyRoute }> {
+  async copyWhole(unit: MoveUnit): Promise<Written & { route: CopyRoute }> {
     // An empty partition is not made on the target: its maintenance makes what it needs.
     const [source] = await this.source.query(`SELECT EXISTS (SELECT 1 FROM ONLY ${ident(unit.relation)}) AS any`);
-    if (!source.any) return { rows: 0, route: 'empty' };
-    if (unit.kind === 'table') {
-      const rows = await this.inTransaction(() =>
-        this.stream(unit, copyOutSql(unit), `COPY ${ident(unit.relation)} (${columnList(unit.shape.columns)}) FROM STDIN`),
-      );
-      return { rows, route: 'table' };
-    }
-    const parent = unit.shape.table;
+    if (!source.any) return { rows: 0, derived: {}, route: 'empty' };
+    const whole = async (route: CopyRoute, write: () => Promise<number>) => ({
+      ...(await this.inTransaction(async () => ({ rows: await write(), derived: await this.options.afterWrite(unit, null) }))),
+      route,
+    });
     const into = (table: string) => `COPY ${ident(table)} (${columnList(unit.shape.columns)}) FROM STDIN`;
-    if (unit.kind === 'default' || !unit.range) {
-      return { rows: await this.inTransaction(() => this.stream(unit, copyOutSql(unit), into(parent))), route: 'parent' };
-    }
+    if (unit.kind === 'table') return whole('table', () => this.stream(unit, copyOutSql(unit), into(unit.relation)));
+    const parent = unit.shape.table;
+    if (unit.kind === 'default' || !unit.range) return whole('parent', () => this.stream(unit, copyOutSql(unit), into(parent)));
     const range = unit.range;
     const existing = (await readPartitions(this.target, [unit.shape.partitioning!.spec])).get(parent) ?? [];
     const same = existing.find((p) => sameRange(p, range));
-    if (same) return { rows: await this.inTransaction(() => this.stream(unit, copyOutSql(unit), into(same.name))), route: 'partition' };
+    if (same) return whole('partition', () => this.stream(unit, copyOutSql(unit), into(same.name)));
     if (existing.some((p) => overlaps(p, range)) || existing.some((p) => p.name === unit.relation)) {
       // The target cuts this range differently: let the parent route each row.
-      return { rows: await this.inTransaction(() => this.stream(unit, copyOutSql(unit), into(parent))), route: 'parent' };
+      return whole('parent', () => this.stream(unit, copyOutSql(unit), into(parent)));
     }
-    return { rows: await this.inTransaction(() => this.newPartition(unit, range)), route: 'new partition' };
+    return whole('new partition', () => this.newPartition(unit, range));
   }
 
   /**
@@ -98,7 +108,7 @@ export class UnitCopier {
     const check = ident(`${unit.relation}_bounds`);
     const bounds = `${ts} >= ${literal(range.from)} AND ${ts} < ${literal(range.to)}`;
     await this.target.query(
-      `CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE, CONSTRAINT ${check} CHECK (${bounds}))`,
+      `CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING CONSTRAINTS, CONSTRAINT ${check} CHECK (${bounds}))`,
     );
     const rows = await this.stream(unit, copyOutSql(unit), `COPY ${table} (${columnList(unit.shape.columns)}) FROM STDIN WITH (FREEZE)`);
     let plan = this.indexPlans.get(spec.table);
@@ -122,7 +132,7 @@ export class UnitCopier {
    * target lacks or holds in an older version) and writes them: older versions are replaced, and
    * rows that arrived meanwhile by another path are left as they are (ON CONFLICT DO NOTHING).
    */
-  async fetchInto(unit: MoveUnit, fetchKeys: string): Promise<number> {
+  async fetchInto(unit: MoveUnit, fetchKeys: string): Promise<Written> {
     const shape = unit.shape;
     await this.source.query(`CREATE TEMP TABLE IF NOT EXISTS ${ident(fetchKeys)} (${keyTableColumns(shape, false)})`);
     try {
@@ -143,7 +153,7 @@ export class UnitCopier {
         await this.target.query(
           `INSERT INTO ${ident(shape.table)} (${columnList(shape.columns)}) SELECT ${columnList(shape.columns)} FROM ${ident(rowsTable)} ON CONFLICT DO NOTHING`,
         );
-        return rows;
+        return { rows, derived: await this.options.afterWrite(unit, rowsTable) };
       });
     } finally {
       await this.source.query(`DROP TABLE IF EXISTS ${ident(fetchKeys)}`);
@@ -159,6 +169,8 @@ export class UnitCopier {
     await this.target.query('BEGIN');
     try {
       await this.target.query(`SET LOCAL synchronous_commit = on`);
+      // Triggers that derive rows stand aside: afterWrite derives them once the unit is in.
+      await this.target.query(`SELECT set_config($1, 'on', true)`, [MOVING_SETTING]);
       await this.target.query(`SELECT set_config('lock_timeout', $1, true)`, [`${this.options.lockTimeoutMs}ms`]);
       const result = await work();
       await this.target.query('COMMIT');

@@ -19,4 +19,23 @@ export const OBSERVABILITY_ROLE: RoleDefinition = {
     partitionedTable('observability_metrics', OBSERVABILITY_DB, 'observability'),
   ],
   synchronousCommit: () => 'off',
+  // Summaries are kept by the spans trigger; db:move rebuilds them from the moved spans
+  // (migration 1795600000000) rather than copying rows whose key moves with the trace's start.
+  derivedTables: [
+    {
+      table: 'observability_traces',
+      from: 'observability_spans',
+      key: 'trace_id',
+      rebuild: 'observability_rebuild_trace_summaries',
+      recompute: 'observability_recompute_trace_summaries',
+      bookkeeping: ['created_at', 'updated_at'],
+    },
+  ],
+  functions: [
+    'observability_merge_trace_summaries',
+    'observability_summarize_spans',
+    'observability_merge_spans',
+    'observability_rebuild_trace_summaries',
+    'observability_recompute_trace_summaries',
+  ],
 };
