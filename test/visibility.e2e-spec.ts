@@ -101,6 +101,19 @@ describe('hidden entities answer as missing ones', () => {
     expect(own.body).toMatchObject({ name: hiddenTool.name, total_executions: 5 });
   });
 
+  it('a slug another team’s private gateway or provider uses is free for the caller, exactly like an unused one; only the caller’s own duplicate answers 409', async () => {
+    const create = (path: string, body: object) => app.request('POST', path, { token: devA.token, body });
+    for (const [path, body] of [
+      ['/api/v1/gateways', { name: 'mine', slug: 'b-private', url: 'https://gw.example.com' }],
+      ['/api/v1/llm-providers', { name: 'mine', slug: 'b-llm', provider_type: 'openai' }],
+    ] as const) {
+      expect((await create(path, body)).status).toBe(201);
+      const again = await create(path, { ...body, name: 'mine again' });
+      expect(again.status).toBe(409);
+      expect(again.body.message).toContain('slug');
+    }
+  });
+
   it('/metrics/top lists only the entities the caller may see', async () => {
     const top = async (m: { token: string } | null) =>
       (await app.get('/api/v1/metrics/top?entity_type=tool', m?.token ?? app.adminToken)).body.items.map((i: { id: string }) => i.id);

@@ -46,12 +46,12 @@ function markPending(t: EntityTable, source: string): string {
   const same = (a: string, b: string) =>
     `${keyList.map((c) => `${a}."${c}" = ${b}."${c}"`).join(' AND ')} AND ${a}.period = ${b}.period AND ${a}.hour_start = ${b}.hour_start`;
   return `WITH hours AS (
-      SELECT ${key}, date_bin('1 hour', "timestamp", 'epoch') AS hour_start, any_value("${t.nameColumn}") AS name
+      SELECT ${key}, date_bin('1 hour', "timestamp", 'epoch') AS hour_start, min("${t.nameColumn}") AS name
         FROM ${source} GROUP BY ${key}, ${keyList.length + 1}
     ), marks AS (
       SELECT ${key}, 'hour' AS period, hour_start, name FROM hours
       UNION ALL
-      SELECT ${key}, 'day', date_bin('1 day', hour_start, 'epoch'), any_value(name) FROM hours GROUP BY ${key}, ${keyList.length + 2}
+      SELECT ${key}, 'day', date_bin('1 day', hour_start, 'epoch'), min(name) FROM hours GROUP BY ${key}, ${keyList.length + 2}
     ), bumped AS (
       UPDATE "${hourly}" h SET pending_changes = h.pending_changes + 1
         FROM (SELECT * FROM marks ORDER BY ${key}, period, hour_start) m

@@ -3,7 +3,7 @@ import { RegistryEntity } from './registry-entity.base';
 
 /** `a2a_agents`: An Agent-to-Agent (A2A) agent reachable through the gateway. */
 @Entity('a2a_agents')
-@Unique('uq_a2a_agents_slug', ['slug'])
+@Unique('uq_a2a_agents_team_owner_slug', ['teamId', 'ownerEmail', 'slug'])
 @Index('ix_a2a_agents_team_id', ['teamId'])
 export class A2aAgent extends RegistryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_a2a_agents' })

@@ -3,7 +3,7 @@ import { RegistryEntity } from './registry-entity.base';
 
 /** `gateways`: A federated MCP gateway / server whose tools, resources and prompts are imported. */
 @Entity('gateways')
-@Unique('uq_gateways_slug', ['slug'])
+@Unique('uq_gateways_team_owner_slug', ['teamId', 'ownerEmail', 'slug'])
 @Index('ix_gateways_team_id', ['teamId'])
 export class Gateway extends RegistryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_gateways' })

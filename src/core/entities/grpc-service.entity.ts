@@ -3,8 +3,8 @@ import { RegistryEntity } from './registry-entity.base';
 
 /** `grpc_services`: A gRPC service discovered through server reflection. */
 @Entity('grpc_services')
-@Unique('uq_grpc_services_name', ['name'])
-@Unique('uq_grpc_services_slug', ['slug'])
+@Unique('uq_grpc_services_team_owner_name', ['teamId', 'ownerEmail', 'name'])
+@Unique('uq_grpc_services_team_owner_slug', ['teamId', 'ownerEmail', 'slug'])
 @Index('ix_grpc_services_team_id', ['teamId'])
 export class GrpcService extends RegistryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_grpc_services' })

@@ -4,7 +4,7 @@ import { LlmProvider } from './llm-provider.entity';
 
 /** `llm_models`: A model offered by an LLM provider. */
 @Entity('llm_models')
-@Unique('uq_llm_models_provider_model', ['providerId', 'modelId'])
+@Unique('uq_llm_models_team_owner_provider_model', ['teamId', 'ownerEmail', 'providerId', 'modelId'])
 @Index('ix_llm_models_team_id', ['teamId'])
 export class LlmModel extends RegistryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_llm_models' })

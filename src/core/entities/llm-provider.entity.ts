@@ -3,7 +3,7 @@ import { RegistryEntity } from './registry-entity.base';
 
 /** `llm_providers`: An LLM provider (OpenAI, Anthropic, Ollama, ...). The API key is a secret. */
 @Entity('llm_providers')
-@Unique('uq_llm_providers_slug', ['slug'])
+@Unique('uq_llm_providers_team_owner_slug', ['teamId', 'ownerEmail', 'slug'])
 @Index('ix_llm_providers_team_id', ['teamId'])
 export class LlmProvider extends RegistryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_llm_providers' })
