@@ -4,6 +4,7 @@ import { describeError } from '../common/pg-errors';
 import { PartitionedTable } from '../database/role-definition';
 import { Queryable } from './partition-catalog';
 import { TableOutcome } from './partition-maintainer';
+import type { RunView } from './partition-status';
 
 /**
  * The last maintenance outcome of each partitioned table, kept where every replica and the
@@ -14,18 +15,10 @@ import { TableOutcome } from './partition-maintainer';
  */
 export const OUTCOME_PREFIX = 'fourfold:maintenance ';
 
-export interface StoredOutcome {
-  at: string;
+/** What a table's comment keeps of its last maintenance run: the run as /status/database shows it, and by whom. */
+export interface StoredOutcome extends RunView {
   /** host/pid of the process that ran it (a pod name on Kubernetes). */
   by: string;
-  status: TableOutcome['status'];
-  duration_ms: number;
-  created: number;
-  moved: number;
-  purged: number;
-  dropped: number;
-  reason?: string;
-  error?: string;
   /** When the table was last maintained with status ok (this run or an earlier one). */
   last_ok_at: string | null;
 }

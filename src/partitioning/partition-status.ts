@@ -4,9 +4,8 @@ import { Role } from '../database/roles';
 import { countDefaultRows, readPartitions } from './partition-catalog';
 import { readOutcomes, StoredOutcome } from './outcome-store';
 import { TableOutcome } from './partition-maintainer';
-import { PartitionPeriod } from '../config/settings';
 import { coveredUntil, PartitionRange } from './partition-plan';
-import { PartitionSettings } from '../config/settings';
+import { PartitionPeriod, PartitionSettings } from '../config/settings';
 import { PartitionedTable } from '../database/role-definition';
 
 export interface PartitionView {
