@@ -62,7 +62,7 @@ export function rawAggregateSql(
               SELECT ${group ? `${group} AS grp, ` : ''}count(*) AS n, count(*) FILTER (WHERE NOT r.is_success) AS failures,
                      min(r.response_time) AS mn, max(r.response_time) AS mx, sum(r.response_time) AS sm, max(r."timestamp") AS last_at,
                      ${byEntity ? `min(r.${t.nameColumn} COLLATE "C") AS name_lo, max(r.${t.nameColumn} COLLATE "C") AS name_hi,` : ''}
-                     ${values ? 'array_sort(array_agg(r.response_time))' : 'NULL::float8[]'} AS v
+                     ${values ? 'fourfold_sorted(array_agg(r.response_time))' : 'NULL::float8[]'} AS v
                 FROM ${RANGES(first, first + 1)}
                CROSS JOIN LATERAL (
                  SELECT * FROM "${t.raw}" row

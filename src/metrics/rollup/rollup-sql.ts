@@ -48,7 +48,7 @@ export function rollupHoursSql(t: MetricTable): string {
          SELECT ${k}, count(*) AS n, count(*) FILTER (WHERE is_success) AS ok,
                 min(response_time) AS mn, max(response_time) AS mx, sum(response_time) AS sm,
                 min(${t.nameColumn} COLLATE "C") AS name_lo, max(${t.nameColumn} COLLATE "C") AS name_hi,
-                array_sort(array_agg(response_time)) AS v
+                fourfold_sorted(array_agg(response_time)) AS v
            FROM "${t.raw}"
           WHERE "timestamp" >= hr.h AND "timestamp" < hr.h + interval '1 hour'
           GROUP BY ${k}
