@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { uuidv7 } from '../common/ids';
 import { EmailApiToken } from '../core/entities/email-api-token.entity';
-import { EmailTeamMember } from '../core/entities/email-team-member.entity';
 import { EmailUser } from '../core/entities/email-user.entity';
 import { Role } from '../core/entities/role.entity';
 import { TokenRevocation } from '../core/entities/token-revocation.entity';
@@ -40,6 +39,33 @@ export interface IssueTokenOptions {
 }
 
 export class UnknownRoleError extends Error {}
+
+interface VerifyRow {
+  id: string;
+  user_email: string;
+  token_hash: string;
+  is_active: boolean;
+  expires_at: Date | null;
+  last_used: Date | null;
+  revoked: boolean;
+  user_id: string | null;
+  user_active: boolean | null;
+  roles: Array<{ name: string; permissions: string[] }>;
+  teams: string[];
+}
+
+const VERIFY_SQL = `
+  SELECT t.id, t.user_email, t.token_hash, t.is_active, t.expires_at, t.last_used,
+         EXISTS (SELECT 1 FROM token_revocations r WHERE r.jti = t.jti) AS revoked,
+         u.id AS user_id, u.is_active AS user_active,
+         COALESCE((SELECT json_agg(json_build_object('name', ro.name, 'permissions', ro.permissions))
+                     FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id AND ro.is_active
+                    WHERE ur.user_email = u.email AND ur.is_active AND ur.scope = 'global'
+                      AND (ur.expires_at IS NULL OR ur.expires_at > now())), '[]') AS roles,
+         ARRAY(SELECT m.team_id FROM email_team_members m WHERE m.user_email = u.email AND m.is_active) AS teams
+    FROM email_api_tokens t
+    LEFT JOIN email_users u ON u.email = t.user_email
+   WHERE t.jti = $1`;
 
 /**
  * Tokens, users and role grants in the core database. A Nest provider over the core
@@ -141,34 +167,23 @@ export class TokenStore {
 
   /**
    * Resolves a presented token. Every check hits the database: revocation takes effect at once.
-   * `firstUse`: the token had never been used (its last_used was empty).
+   * One statement (token, revocation, user, active global roles, teams): it runs on every
+   * authenticated request. `firstUse`: the token had never been used (its last_used was empty).
    */
   async verify(
     token: string,
   ): Promise<{ principal: Principal; firstUse: boolean } | { failure: TokenFailure; email?: string; jti?: string }> {
     const jti = jtiOf(token);
-    const row = await this.db.getRepository(EmailApiToken).findOneBy({ jti });
-    if (!row || !sameHash(row.tokenHash, hashToken(token))) return { failure: 'unknown token' };
-    const who = { email: row.userEmail, jti };
-    if (!row.isActive || (await this.db.getRepository(TokenRevocation).existsBy({ jti }))) return { failure: 'revoked token', ...who };
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { failure: 'expired token', ...who };
-    const user = await this.db.getRepository(EmailUser).findOneBy({ email: row.userEmail });
-    if (!user || !user.isActive) return { failure: 'inactive user', ...who };
+    const [row] = (await this.db.query(VERIFY_SQL, [jti])) as VerifyRow[];
+    if (!row || !sameHash(row.token_hash, hashToken(token))) return { failure: 'unknown token' };
+    const who = { email: row.user_email, jti };
+    if (!row.is_active || row.revoked) return { failure: 'revoked token', ...who };
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) return { failure: 'expired token', ...who };
+    if (!row.user_id || !row.user_active) return { failure: 'inactive user', ...who };
 
-    const [grants, memberships] = await Promise.all([
-      this.db.getRepository(UserRole).find({
-        where: [
-          { userEmail: user.email, isActive: true, scope: 'global', expiresAt: IsNull() },
-          { userEmail: user.email, isActive: true, scope: 'global', expiresAt: MoreThan(new Date()) },
-        ],
-        relations: { role: true },
-      }),
-      this.db.getRepository(EmailTeamMember).find({ where: { userEmail: user.email, isActive: true }, select: { teamId: true } }),
-    ]);
-    const roles = grants.filter((g) => g.role?.isActive).map((g) => g.role!);
-    const permissions = new Set(roles.flatMap((r) => r.permissions));
-    const unrestricted = roles.some((r) => SYSTEM_ROLES.find((s) => s.name === r.name)?.unrestricted) || permissions.has('*');
-    if (!row.lastUsed || Date.now() - row.lastUsed.getTime() > 60_000) {
+    const permissions = new Set(row.roles.flatMap((r) => r.permissions));
+    const unrestricted = row.roles.some((r) => SYSTEM_ROLES.find((s) => s.name === r.name)?.unrestricted) || permissions.has('*');
+    if (!row.last_used || Date.now() - row.last_used.getTime() > 60_000) {
       // Coarse on purpose: one write a minute per token, not one per request. The condition is
       // checked again in the statement, so concurrent requests (and replicas) write it once.
       void this.db
@@ -179,15 +194,15 @@ export class TokenStore {
         .catch(() => undefined);
     }
     return {
-      firstUse: row.lastUsed === null,
+      firstUse: row.last_used === null,
       principal: {
-        userId: user.id,
-        email: user.email,
+        userId: row.user_id,
+        email: row.user_email,
         jti,
-        roles: [...new Set(roles.map((r) => r.name))].sort(),
+        roles: [...new Set(row.roles.map((r) => r.name))].sort(),
         permissions,
         unrestricted,
-        teams: memberships.map((m) => m.teamId),
+        teams: row.teams,
       },
     };
   }
