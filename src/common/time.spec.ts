@@ -9,11 +9,24 @@ describe('parseIsoDateTime', () => {
     expect(parseIsoDateTime('0001-01-01T00:00:00Z')!.getUTCFullYear()).toBe(1);
     expect(parseIsoDateTime('0099-12-31T23:59:59Z')!.toISOString()).toBe('0099-12-31T23:59:59.000Z');
     expect(parseIsoDateTime('9999-12-31T23:59:59Z')!.toISOString()).toBe('9999-12-31T23:59:59.000Z');
+    expect(parseIsoDateTime('2000-02-29T00:00:00Z')).toEqual(new Date('2000-02-29T00:00:00Z'));
+  });
+
+  it('reads the common UTC shape exactly, whatever the fraction length', () => {
+    expect(parseIsoDateTime('2026-01-31T12:00:00.5Z')!.toISOString()).toBe('2026-01-31T12:00:00.500Z');
+    expect(parseIsoDateTime('2026-01-31T12:00:00.29Z')!.toISOString()).toBe('2026-01-31T12:00:00.290Z');
+    expect(parseIsoDateTime('2026-01-31T12:00:00.123Z')!.toISOString()).toBe('2026-01-31T12:00:00.123Z');
+    expect(parseIsoDateTime('2026-01-31T12:00:00.123456789Z')!.toISOString()).toBe('2026-01-31T12:00:00.123Z');
+    for (const text of ['2026-01-31T12:00:00.Z', '2026-01-31T12:00:00.1234567890Z', '2026-01-31T12:00:0xZ']) {
+      expect(parseIsoDateTime(text)).toBeNull();
+    }
   });
 
   it.each([
     '2026-02-30T00:00:00Z',
     '2025-02-29T00:00:00Z',
+    '1900-02-29T00:00:00Z',
+    '2026-02-29T00:00:00.000Z',
     '2026-04-31T00:00:00Z',
     '2026-13-01T00:00:00Z',
     '2026-01-01T24:00:00Z',
