@@ -119,6 +119,18 @@ describe('input no route may receive', () => {
     named(await app.post('/api/v1/tools', '{"name":"p","input_schema":{"constructor":{"prototype":{}}}}'), 'input_schema', /"constructor"/);
     named(await app.post('/api/v1/tokens', '{"email":"p@example.com","role":"viewer","constructor":1}'), '(body)', /"constructor"/);
     named(await app.get('/api/v1/tools?__proto__=1'), '(query)', /"__proto__"/);
+    // Spelled with escapes, or in a charset whose bytes differ from UTF-8's: found all the same.
+    named(await app.post('/api/v1/tools', '{"name":"p","\\u005f_proto__":{"admin":true}}'), '(body)', /"__proto__"/);
+    const utf16 = await fetch(`${app.baseUrl}/api/v1/tools`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.adminToken}`, 'content-type': 'application/json; charset=utf-16le' },
+      body: Buffer.from('{"name":"p","__proto__":{"admin":true}}', 'utf16le'),
+    });
+    named(
+      { status: utf16.status, body: (await utf16.json()) as { errors?: Array<{ field: string; reason: string }> } },
+      '(body)',
+      /"__proto__"/,
+    );
     expect(await counts()).toEqual(before);
   });
 

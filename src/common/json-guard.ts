@@ -37,6 +37,51 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
+/** Index of the quote that closes a string starting at `from` (body.length if none): native search, then escapes checked. */
+function closingQuote(body: Buffer, from: number): number {
+  for (let at = body.indexOf(QUOTE, from); at >= 0; at = body.indexOf(QUOTE, at + 1)) {
+    let backslashes = 0;
+    while (at - backslashes - 1 >= from && body[at - backslashes - 1] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return body.length;
+}
+
+function sameBytes(body: Buffer, s1: number, e1: number, s2: number, e2: number): boolean {
+  if (e1 - s1 !== e2 - s2) return false;
+  for (let i = 0; i < e1 - s1; i++) if (body[s1 + i] !== body[s2 + i]) return false;
+  return true;
+}
+
+/**
+ * The distinct key names of a body, counted without making a string of every key: keys are
+ * hashed over their bytes and compared with the first key of that hash in place; only names
+ * whose hash another name took already become strings.
+ */
+class KeyNames {
+  private readonly first = new Map<number, number>(); // hash -> start and end of its first key, packed
+  private readonly ranges: number[] = [];
+  private readonly collided = new Set<string>();
+  private count = 0;
+
+  /** Adds the key in body[start, end); returns how many distinct names there are now. */
+  add(body: Buffer, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ body[i], 0x01000193);
+    const seen = this.first.get(hash);
+    if (seen === undefined) {
+      this.first.set(hash, this.ranges.length);
+      this.ranges.push(start, end);
+      return ++this.count;
+    }
+    if (sameBytes(body, this.ranges[seen], this.ranges[seen + 1], start, end)) return this.count;
+    const name = body.toString('latin1', start, end);
+    if (this.collided.has(name)) return this.count;
+    this.collided.add(name);
+    return ++this.count;
+  }
+}
+
 /**
  * One linear pass over the raw bytes of a JSON body, before JSON.parse. Refuses nesting
  * deeper than `maxDepth`, a field holding more than `maxKeys` keys and array elements, more
@@ -58,7 +103,7 @@ export function scanJson(body: Buffer, limits: JsonLimits, { countKeys = true } 
   // The last string, while only whitespace follows it: a key if a colon comes next.
   let stringStart = -1;
   let stringEnd = -1;
-  const names = new Set<string>();
+  const names = new KeyNames();
   const fieldName = () => (inArray[1] ? `[${item}]` : field);
   const refuse = (reason: string) => ({
     field: fieldName(),
@@ -68,7 +113,7 @@ export function scanJson(body: Buffer, limits: JsonLimits, { countKeys = true } 
     const c = body[i];
     if (c === QUOTE) {
       stringStart = i + 1;
-      for (i = stringStart; i < body.length && body[i] !== QUOTE; i++) if (body[i] === BACKSLASH) i++;
+      i = closingQuote(body, stringStart);
       stringEnd = i;
     } else if (c === COLON && stringStart >= 0) {
       if (depth === 1) {
@@ -78,10 +123,8 @@ export function scanJson(body: Buffer, limits: JsonLimits, { countKeys = true } 
         return refuse(`holds more than ${limits.maxKeys} keys and elements`);
       }
       if (++bodyKeys > maxBodyKeys && countKeys) return refuse(`the body holds more than ${maxBodyKeys} keys in all`);
-      const name = body.toString('latin1', stringStart, stringEnd);
-      if (!names.has(name)) {
-        names.add(name);
-        if (names.size > limits.maxKeys) return refuse(`the body uses more than ${limits.maxKeys} distinct key names`);
+      if (names.add(body, stringStart, stringEnd) > limits.maxKeys) {
+        return refuse(`the body uses more than ${limits.maxKeys} distinct key names`);
       }
       stringStart = -1;
     } else if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) {

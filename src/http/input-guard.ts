@@ -1,6 +1,6 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { FieldError } from './api-error';
-import { findBadInput, JsonLimits, scanJson } from '../common/json-guard';
+import { findBadInput, FORBIDDEN_KEYS, JsonLimits, scanJson } from '../common/json-guard';
 import { badText } from '../common/text';
 
 /**
@@ -40,12 +40,29 @@ export class JsonLimitError extends Error {
   }
 }
 
+/** Marks a request whose raw JSON body cannot hold what findBadInput looks for. */
+const PLAIN_BODY = Symbol('plain JSON body');
+
+/**
+ * JSON can only carry a NUL or an unpaired surrogate as a `\u` escape (raw control bytes
+ * are invalid JSON, invalid UTF-8 decodes to U+FFFD), and a forbidden key only as its
+ * quoted name or with escapes: a body with none of these needles needs no walk after parsing.
+ */
+const NEEDLES = ['\\u', ...[...FORBIDDEN_KEYS].map((key) => `"${key}"`)].map((text) => Buffer.from(text));
+const isPlain = (body: Buffer) => NEEDLES.every((needle) => body.indexOf(needle) < 0);
+/** The needles are UTF-8 bytes: a body in UTF-16 or UTF-32 (body-parser decodes those too) is always walked. */
+const isUtf8 = (type: unknown) => {
+  const charset = /;\s*charset\s*=\s*"?([\w-]+)/i.exec(String(type ?? ''))?.[1].toLowerCase();
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+};
+
 /** body-parser `verify`: runs on the raw bytes, before JSON.parse. */
 export const verifyJsonLimits =
   (limits: JsonLimits) =>
-  (_req: unknown, _res: unknown, body: Buffer): void => {
+  (req: Pick<Request, 'headers'>, _res: unknown, body: Buffer): void => {
     const problem = scanJson(body, limits);
     if (problem) throw new JsonLimitError(problem);
+    if (isUtf8(req.headers['content-type']) && isPlain(body)) (req as { [PLAIN_BODY]?: true })[PLAIN_BODY] = true;
   };
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -64,7 +81,8 @@ export function requireJsonBodies(req: Request, res: Response, next: Next): void
 
 /** After the body parser: query string and parsed body. */
 export function guardParsedInput(req: Request, res: Response, next: Next): void {
-  const problem = findBadInput(req.query, '(query)') ?? (req.body === undefined ? null : findBadInput(req.body, '(body)'));
+  const walkBody = req.body !== undefined && !(req as { [PLAIN_BODY]?: true })[PLAIN_BODY];
+  const problem = findBadInput(req.query, '(query)') ?? (walkBody ? findBadInput(req.body, '(body)') : null);
   if (problem) return res.status(400).json(invalidField(problem));
   next();
 }
