@@ -128,14 +128,15 @@ export function validateExecutionBatch(body: unknown, limits: IngestLimits, now:
   const items: Execution[] = [];
   const latest = now.getTime() + MAX_FUTURE_MS;
   const earliest = now.getTime() - limits.retentionDays * DAY_MS;
+  const problems: Array<{ field: string; reason: string }> = [];
   for (let index = 0; index < body.length; index++) {
-    const problems: Array<{ field: string; reason: string }> = [];
+    problems.length = 0;
     const parsed = parseItem(body[index], problems);
     if (!parsed) {
       for (const p of problems) errors.push({ index, ...p });
       continue;
     }
-    const timestamp = parsed.timestamp ?? now;
+    const timestamp = (parsed.timestamp ??= now);
     if (timestamp.getTime() > latest) {
       errors.push({ index, field: 'timestamp', reason: 'must not be more than 5 minutes in the future' });
       continue;
@@ -152,7 +153,7 @@ export function validateExecutionBatch(body: unknown, limits: IngestLimits, now:
       });
       continue;
     }
-    items.push({ ...parsed, timestamp });
+    items.push(parsed as Execution);
   }
   if (errors.length > 0) {
     const bad = new Set(errors.map((e) => e.index)).size;
