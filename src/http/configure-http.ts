@@ -1,11 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { getConfigToken } from '@nestjs/config';
-import { HttpSettings } from '../config/settings';
+import { HttpSettings, WriterSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
 import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
+import { RoomWait } from '../writer/room-wait';
 import { configureSecurityHeaders } from './security-headers';
 import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
@@ -76,9 +77,10 @@ export function configureHttp(app: INestApplication): void {
   });
   // Back-pressure before the body is read: when the write buffers cannot take another batch,
   // parsing and validating it would only burn the CPU the database needs to catch up.
+  // A short wait for the next batch to be written comes first (src/writer/room-wait.ts).
   const ingest = app.get(MetricsIngestService, { strict: false });
-  express.use('/api/v1/metrics/executions', (req: HttpRequest, res: HttpResponse, next: () => void) => {
-    if (req.method !== 'POST' || ingest.hasRoom()) return next();
+  express.use('/api/v1/metrics/executions', async (req: HttpRequest, res: HttpResponse, next: () => void) => {
+    if (req.method !== 'POST' || (await ingest.waitForRoom())) return next();
     const seconds = ingest.retryAfterSeconds();
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
@@ -87,8 +89,9 @@ export function configureHttp(app: INestApplication): void {
   // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
   // are refused first, without reading anything.
   const traces = app.get(TraceIngestService, { strict: false });
-  express.use(OTLP_TRACES_PATH, (req: HttpRequest, res: HttpResponse, next: () => void) => {
-    if (req.method !== 'POST' || traces.hasRoom()) return next();
+  const tracesRoom = new RoomWait(app.get<WriterSettings>(getConfigToken('writer')).flushMs);
+  express.use(OTLP_TRACES_PATH, async (req: HttpRequest, res: HttpResponse, next: () => void) => {
+    if (req.method !== 'POST' || (await tracesRoom.until(() => traces.hasRoom()))) return next();
     const refusal = traces.refusal();
     res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     res.status(refusal.getStatus()).json(refusal.getResponse());

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectSettings, MetricsSettings } from '../../config/settings';
+import { InjectSettings, MetricsSettings, WriterSettings } from '../../config/settings';
 import { uuidv7 } from '../../common/ids';
 import { METRICS_DB } from '../../database/roles';
 import { PartitionService } from '../../partitioning/partition.service';
+import { RoomWait } from '../../writer/room-wait';
 import { RowWriter } from '../../writer/row-writer';
 import { EntityType, METRIC_TABLES } from '../metric-tables';
 import { EntityNameCache } from './entity-name.cache';
@@ -16,26 +17,29 @@ import { Execution } from './execution-batch';
 @Injectable()
 export class MetricsIngestService {
   private readonly maxBatch: number;
+  private readonly room: RoomWait;
 
   constructor(
     private readonly writer: RowWriter,
     private readonly names: EntityNameCache,
     private readonly partitions: PartitionService,
     @InjectSettings('metrics') settings: MetricsSettings,
+    @InjectSettings('writer') writerSettings: WriterSettings,
   ) {
     this.maxBatch = settings.ingestMaxBatch;
+    this.room = new RoomWait(writerSettings.flushMs);
   }
 
-  /** Whether a batch of the largest size would fit in every raw table's buffer right now. */
-  hasRoom(): boolean {
-    return Object.values(METRIC_TABLES).every((t) => this.writer.hasRoom(METRICS_DB, t.raw, this.maxBatch));
+  /** Whether a batch of the largest size fits in every raw table's buffer now, or within a short wait. */
+  waitForRoom(): Promise<boolean> {
+    return this.room.until(() => Object.values(METRIC_TABLES).every((t) => this.writer.hasRoom(METRICS_DB, t.raw, this.maxBatch)));
   }
 
   retryAfterSeconds(): number {
     return this.writer.retryAfterSeconds(METRICS_DB);
   }
 
-  /** Buffers every execution or none (WriterFullError when a table's buffer has no room). */
+  /** Buffers every execution or none (WriterFullError when a table's buffer has no room, after a short wait). */
   async ingest(items: Execution[]): Promise<number> {
     const ids = new Map<EntityType, Set<string>>();
     for (const item of items) {
@@ -71,6 +75,8 @@ export class MetricsIngestService {
       const range: [Date, Date] = [new Date(from), new Date(to + 1)];
       if (!this.partitions.isCovered(table, ...range)) await this.partitions.ensureCovered(table, ...range);
     }
+    // Requests let through together may have counted on the same room: wait for it once more.
+    await this.room.until(() => [...rowsByTable].every(([table, rows]) => this.writer.hasRoom(METRICS_DB, table, rows.length)));
     this.writer.enqueueMany(
       METRICS_DB,
       [...rowsByTable].map(([table, rows]) => ({ table, rows })),
