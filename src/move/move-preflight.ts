@@ -11,11 +11,12 @@ export class MoveRefused extends Error {
   }
 }
 
-/** The names of a role's migrations in this version of fourfold. */
+/** The names of a role's migrations in this version of fourfold, oldest first. */
 export const codeMigrations = (registry: RoleRegistry, role: OptionalRole): string[] =>
-  registry[role].migrations.map((M) => new M().name ?? M.name).sort();
+  registry[role].migrations.map((M) => new M().name ?? M.name);
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** The same migrations, whatever order each side lists them in. */
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 function describeDifference(side: string, found: readonly string[], expected: readonly string[]): string {
   const missing = expected.filter((m) => !found.includes(m));
