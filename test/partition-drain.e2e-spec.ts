@@ -26,6 +26,8 @@ describe('backfills and the DEFAULT partition', () => {
   it('drains 30 days of rows out of the DEFAULT partition in batches while an insert probe never waits past the lock timeout', async () => {
     const ds = await openDataSource(url);
     const pool = new Pool({ connectionString: url, max: 4 });
+    // pool.end() can resolve before its last idle connection has closed; dropping the database then ends it (not an error of the test).
+    pool.on('error', () => undefined);
     const logger = new RecordingLogger();
     const maintainer = new PartitionMaintainer({ metrics: ds, logs: ds }, config, () => now, logger, tools);
     try {

@@ -219,7 +219,9 @@ describe('partition maintenance', () => {
       // Together the replicas did each piece of work exactly once.
       const total = (runs: MaintenanceRun[], key: 'created' | 'moved' | 'purged' | 'dropped') =>
         runs.flatMap((r) => r.tables).reduce((sum, t) => sum + t[key], 0);
-      for (const key of ['created', 'moved', 'purged', 'dropped'] as const) expect(total(runs, key)).toBe(total([one], key));
+      const totals = (runs: MaintenanceRun[]) =>
+        Object.fromEntries((['created', 'moved', 'purged', 'dropped'] as const).map((key) => [key, total(runs, key)]));
+      expect(totals(runs)).toEqual(totals([one]));
     } finally {
       await Promise.all(replicas.map((ds) => ds.destroy()));
       await Promise.all([shared.close(), single.close()]);
@@ -229,6 +231,8 @@ describe('partition maintenance', () => {
   it('an insert stream running through create, move and drop sees no failed insert and loses no row', async () => {
     const env = await setup('parts_stream');
     const pool = new Pool({ connectionString: env.url, max: 4 });
+    // pool.end() can resolve before its last idle connection has closed; dropping the database then ends it (not an error of the test).
+    pool.on('error', () => undefined);
     try {
       env.clock.now = utc('2031-01-10T12:00:00');
       expectAllOk(await env.maintainer().run()); // tool_metrics: Jan 9 to Jan 13
@@ -288,6 +292,8 @@ describe('partition maintenance', () => {
   it('gives way to traffic: a table whose lock is not granted within the lock timeout is skipped, the run goes on', async () => {
     const env = await setup('parts_lock', settings({ lockTimeoutMs: 200 }));
     const writer = new Pool({ connectionString: env.url, max: 1 });
+    // pool.end() can resolve before its last idle connection has closed; dropping the database then ends it (not an error of the test).
+    writer.on('error', () => undefined);
     const client = await writer.connect();
     try {
       env.clock.now = utc('2031-01-10T12:00:00');

@@ -169,19 +169,17 @@ export class PartitionMaintainer {
     const withRows = new Set(
       spec.referencedBy ? [] : plan.create.filter((r) => state.defaultRows.some((d) => d >= periodStart(r.from, 'day') && d < r.to)),
     );
-    const drained = new Map<PartitionRange, number>();
-    for (const range of withRows) drained.set(range, await this.drain(dataSource, spec, range));
-    for (const [range, moved] of drained) {
+    // Moved rows are counted batch by batch, as they commit: a replica that attaches the range,
+    // or holds the table when this run comes back to it, does not make them go uncounted.
+    for (const range of withRows) await this.drain(dataSource, spec, range, outcome);
+    for (const range of withRows) {
       const rest = await this.locked(dataSource, spec, (q) => attachDrained(q, spec, range));
       if (rest === null) continue;
       outcome.created++;
-      outcome.moved += moved + rest;
+      outcome.moved += rest;
     }
     for (const range of plan.create.filter((r) => !withRows.has(r))) {
-      const moved = await this.create(dataSource, spec, range);
-      if (moved === null) continue;
-      outcome.created++;
-      outcome.moved += moved;
+      if (await this.create(dataSource, spec, range, outcome)) outcome.created++;
     }
     for (const partition of plan.drop) {
       if (await this.locked(dataSource, spec, (q) => this.drop(q, spec, partition))) outcome.dropped++;
@@ -212,28 +210,32 @@ export class PartitionMaintainer {
   /**
    * Gives one range its partition (partition-attach.ts): attached at once when no rows of
    * it wait in the DEFAULT partition; else those rows are drained in batches of
-   * PARTITION_DRAIN_BATCH_ROWS, each its own short transaction, then it is attached. Returns
-   * the rows moved, or null when another process created the range meanwhile.
+   * PARTITION_DRAIN_BATCH_ROWS, each its own short transaction, then it is attached. Rows
+   * moved are added to `outcome` as they commit. Returns whether this process attached it
+   * (false when another created the range meanwhile).
    */
-  private async create(ds: DataSource, spec: PartitionedTable, range: PartitionRange): Promise<number | null> {
-    if (spec.referencedBy) return this.locked(ds, spec, (q) => createMoving(q, spec, range));
+  private async create(ds: DataSource, spec: PartitionedTable, range: PartitionRange, outcome: TableOutcome): Promise<boolean> {
+    if (spec.referencedBy) {
+      const moved = await this.locked(ds, spec, (q) => createMoving(q, spec, range));
+      outcome.moved += moved ?? 0;
+      return moved !== null;
+    }
     const quick = await this.locked(ds, spec, (q) => attachEmpty(q, spec, range));
-    if (quick === 'attached') return 0;
-    if (quick === 'exists') return null;
+    if (quick !== 'rows') return quick === 'attached';
     // Rows of the range arrived meanwhile (or a drain was left unfinished).
-    const moved = await this.drain(ds, spec, range);
+    await this.drain(ds, spec, range, outcome);
     const rest = await this.locked(ds, spec, (q) => attachDrained(q, spec, range));
-    return rest === null ? null : moved + rest;
+    outcome.moved += rest ?? 0;
+    return rest !== null;
   }
 
-  /** Moves the rows of a range out of the DEFAULT partition, PARTITION_DRAIN_BATCH_ROWS per transaction. */
-  private async drain(ds: DataSource, spec: PartitionedTable, range: PartitionRange): Promise<number> {
-    if (!(await this.locked(ds, spec, (q) => prepareDrain(q, spec, range)))) return 0;
-    let moved = 0;
+  /** Moves the rows of a range out of the DEFAULT partition, PARTITION_DRAIN_BATCH_ROWS per transaction, counting each batch. */
+  private async drain(ds: DataSource, spec: PartitionedTable, range: PartitionRange, outcome: TableOutcome): Promise<void> {
+    if (!(await this.locked(ds, spec, (q) => prepareDrain(q, spec, range)))) return;
     for (;;) {
       const batch = await this.locked(ds, spec, (q) => moveBatch(q, spec, range, this.settings.drainBatchRows));
-      moved += batch;
-      if (batch < this.settings.drainBatchRows) return moved;
+      outcome.moved += batch;
+      if (batch < this.settings.drainBatchRows) return;
     }
   }
 
