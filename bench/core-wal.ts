@@ -10,7 +10,7 @@
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from './support';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -24,17 +24,6 @@ import { RowWriter } from '../src/writer/row-writer';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const ROLES = ['core', 'metrics', 'logs', 'observability'] as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function sql<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
   const client = new Client({ connectionString: url });

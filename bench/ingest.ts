@@ -17,10 +17,9 @@ import { ROLE_DEFINITIONS } from '../src/role-registry';
  * (default 3: the fastest plain COPY is the baseline);
  * BENCH_CPU_PROF=<dir> writes a CPU profile of the service process there. WRITER_* apply to run 2.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { uuidv7 } from '../src/common/ids';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -31,13 +30,11 @@ import { DataSource } from 'typeorm';
 import { parseEnv } from '../src/config/configuration';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { resolveTopology } from '../src/database/database-topology';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { migrateDatabase } from '../src/database/migration-runner';
 import { RowWriter, WriterFullError } from '../src/writer/row-writer';
 import { tableSchema } from '../src/writer/table-schema';
 import { batchColumns, encodeCopyRow, quoteColumns } from '../src/writer/copy-encoding';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { startDatabase, startService } from './support';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 500_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -47,17 +44,6 @@ const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 3);
 const BENCH_TOKEN = `ff_bench_${randomBytes(24).toString('hex')}`;
 const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
 const TOOLS = 50;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000));
@@ -190,34 +176,17 @@ async function httpRun(url: string, items: Item[]): Promise<{ ms: number; peakRs
   await c.query(`INSERT INTO tools (id, name, original_name, version)
     SELECT 'tool-' || lpad(g::text, 4, '0'), 'Tool number ' || g, 'tool' || g, 1 FROM generate_series(0, ${TOOLS - 1}) g ON CONFLICT DO NOTHING`);
   await c.end();
-  const port = await freePort();
-  const spool = mkdtempSync(join(tmpdir(), 'ff-bench-spool-'));
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..'),
-    env: {
-      ...process.env,
+  const service = await startService(
+    url,
+    BENCH_TOKEN,
+    {
       NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? '', // e.g. --max-old-space-size=160 to bound the service's heap
-      DATABASE_URL: url,
-      PORT: String(port),
-      SPOOL_DIR: spool,
-      LOG_LEVEL: 'warn',
       METRICS_ROLLUP_ENABLED: 'false',
-      MIGRATIONS_RUN: 'false',
-      ADMIN_TOKEN: BENCH_TOKEN,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 240) throw new Error('service did not start');
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    profile,
+  );
+  const { base, port } = service;
   const bodies: string[] = [];
   for (let i = 0; i < items.length; i += BATCH) bodies.push(JSON.stringify(items.slice(i, i + BATCH)));
   // node:http with keep-alive rather than fetch: the client shares the machine's two cores
@@ -251,21 +220,15 @@ async function httpRun(url: string, items: Item[]): Promise<{ ms: number; peakRs
   }
   const ms = performance.now() - started;
   agent.destroy();
-  const peakRss = peakRssOf(child.pid!);
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-  rmSync(spool, { recursive: true, force: true });
+  const peakRss = peakRssOf(service.pid);
+  await service.stop();
   return { ms, peakRss, refused };
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ff-bench-pg-'));
-  chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'bench', persistent: false });
+  const pg = await startDatabase();
   try {
     const db = resolveTopology({ core: pg.url }).databases[0];
-    await migrateDatabase(db, ROLE_DEFINITIONS);
     console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${mb(totalmem())} RAM; node ${process.version}; PostgreSQL embedded 18`);
     console.log(
       `rows: ${ROWS} executions into tool_metrics (partitioned; default partition), ${CLIENTS} HTTP clients, ${BATCH} per request\n`,
@@ -323,8 +286,7 @@ async function main(): Promise<void> {
     console.error(error);
     process.exitCode = 1;
   } finally {
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await pg.dispose();
   }
 }
 

@@ -38,15 +38,25 @@ export async function startDatabase(): Promise<RunningPostgres & { dispose(): Pr
 
 export interface Service {
   base: string;
+  port: number;
   pid: number;
   stop(): Promise<void>;
 }
 
-/** The real service (src/main.ts) in a child process, ready when /health/ready answers. */
-export async function startService(url: string, token: string, env: Record<string, string> = {}): Promise<Service> {
+/**
+ * The real service (src/main.ts) in a child process, ready when /health/ready answers.
+ * `env` overrides the defaults (migrations off: the caller migrated); `nodeArgs` go to node
+ * (a CPU profile, for instance).
+ */
+export async function startService(
+  url: string,
+  token: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Service> {
   const port = await freePort();
   const spool = mkdtempSync(join(tmpdir(), 'ff-bench-spool-'));
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: join(__dirname, '..'),
     env: {
       ...process.env,
@@ -72,6 +82,7 @@ export async function startService(url: string, token: string, env: Record<strin
   }
   return {
     base,
+    port,
     pid: child.pid!,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));

@@ -11,19 +11,15 @@
  *
  * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { resolveTopology } from '../src/database/database-topology';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ROLE_DEFINITIONS } from '../src/role-registry';
 import { SpanRecord } from '../src/observability/otlp/otlp-request';
+import { startDatabase, startService } from './support';
 import { makeTrace, protobufBody, SERVICES, SpanCopy, SPANS_PER_TRACE } from './traces-data';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
@@ -34,15 +30,6 @@ const TOKEN = `ff_bench_traces_${Date.now().toString(36)}_0123456789abcdef`;
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const HOUR = 3_600_000;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -61,49 +48,9 @@ const reset = (url: string) => sql(url, 'TRUNCATE observability_spans, observabi
 const spanCount = async (url: string, where = 'true') =>
   Number((await sql<{ n: string }>(url, `SELECT count(*) AS n FROM observability_spans WHERE ${where}`))[0].n);
 
-interface Service {
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function startService(url: string, extra: Record<string, string> = {}): Promise<Service> {
-  const port = await freePort();
-  const spool = mkdtempSync(join(tmpdir(), 'ff-bench-spool-'));
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..'),
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      SPOOL_DIR: spool,
-      LOG_LEVEL: 'warn',
-      METRICS_ROLLUP_ENABLED: 'false',
-      ADMIN_TOKEN: TOKEN,
-      ...extra,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (
-    let i = 0;
-    !(await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i++
-  ) {
-    if (i > 480) throw new Error('service did not start');
-    await sleep(250);
-  }
-  return {
-    port,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(spool, { recursive: true, force: true });
-    },
-  };
-}
+/** The service as the receiver runs (rollups off); the database is migrated by startDatabase. */
+const startReceiver = (url: string, extra: Record<string, string> = {}) =>
+  startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false', ...extra });
 
 function send(
   agent: Agent,
@@ -134,7 +81,7 @@ function send(
 
 /** All bodies through POST /v1/traces by CLIENTS clients honouring Retry-After; timed until the writer committed them all. */
 async function httpRun(url: string, bodies: Buffer[], spans: number, extra: Record<string, string> = {}) {
-  const service = await startService(url, extra);
+  const service = await startReceiver(url, extra);
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   let next = 0;
   let refused = 0;
@@ -219,16 +166,14 @@ async function latencies(port: number, paths: string[]): Promise<{ p50: number; 
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ff-bench-pg-'));
-  chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: 'bench', persistent: false });
+  const pg = await startDatabase();
   const url = pg.url;
   try {
     console.log(
       `machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GB RAM; node ${process.version}; PostgreSQL embedded 18`,
     );
-    // Migrations and partition maintenance (today's partitions exist before anything is written).
-    await (await startService(url)).stop();
+    // Partition maintenance at start: today's partitions exist before anything is written.
+    await (await startReceiver(url)).stop();
     const db = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
     const ds = new DataSource(dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: 1, connectTimeoutMs: 5000 }));
     await (ds as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
@@ -284,7 +229,7 @@ async function main(): Promise<void> {
 
     await reset(url);
     const sample = await fillForQueries(url, copy);
-    const service = await startService(url);
+    const service = await startReceiver(url);
     try {
       const byId = await latencies(
         service.port,
@@ -310,8 +255,7 @@ async function main(): Promise<void> {
     console.error(error);
     process.exitCode = 1;
   } finally {
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await pg.dispose();
   }
 }
 
