@@ -31,6 +31,9 @@ export function parseIsoDateTime(text: string): Date | null {
   return new Date(local.getTime() - offsetMinutes * MINUTE_MS);
 }
 
+/** Milliseconds per unit of a one-, two- or three-digit fraction of a second. */
+const FRACTION_SCALE = [100, 10, 1];
+
 /** Digits of `text` from `start` to `end` as a number; -1 when any is not a digit. */
 function digitsAt(text: string, start: number, end: number): number {
   let n = 0;
@@ -53,10 +56,9 @@ function parseUtcDateTime(text: string): Date | null | undefined {
   if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
   let ms = 0;
   if (n > 20) {
-    if (text[19] !== '.' || n === 21) return undefined;
-    const fraction = digitsAt(text, 20, Math.min(n - 1, 23));
-    if (fraction < 0 || digitsAt(text, 20, n - 1) < 0) return undefined;
-    ms = fraction * (n - 1 - 20 >= 3 ? 1 : n - 1 - 20 === 2 ? 10 : 100);
+    const digits = n - 21; // between the '.' and the 'Z'
+    if (text[19] !== '.' || digits === 0 || digitsAt(text, 20, n - 1) < 0) return undefined;
+    ms = digitsAt(text, 20, 20 + Math.min(digits, 3)) * FRACTION_SCALE[Math.min(digits, 3) - 1];
   }
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 7);

@@ -1,12 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { getConfigToken } from '@nestjs/config';
-import { HttpSettings, WriterSettings } from '../config/settings';
+import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
 import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
-import { RoomWait } from '../writer/room-wait';
 import { configureSecurityHeaders } from './security-headers';
 import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
@@ -89,9 +88,8 @@ export function configureHttp(app: INestApplication): void {
   // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
   // are refused first, without reading anything.
   const traces = app.get(TraceIngestService, { strict: false });
-  const tracesRoom = new RoomWait(app.get<WriterSettings>(getConfigToken('writer')).flushMs);
   express.use(OTLP_TRACES_PATH, async (req: HttpRequest, res: HttpResponse, next: () => void) => {
-    if (req.method !== 'POST' || (await tracesRoom.until(() => traces.hasRoom()))) return next();
+    if (req.method !== 'POST' || (await traces.waitForRoom())) return next();
     const refusal = traces.refusal();
     res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     res.status(refusal.getStatus()).json(refusal.getResponse());

@@ -3,8 +3,9 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { IncomingMessage } from 'node:http';
 import { HOUR_MS, DAY_MS } from '../../common/time';
-import { InjectSettings, TracesSettings } from '../../config/settings';
+import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
 import { OBSERVABILITY_DB } from '../../database/roles';
+import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
 import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
 import { decodeTraceRequest, encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
@@ -48,14 +49,22 @@ const badRequest = (message: string, field = '(body)', reason = message) =>
  */
 @Injectable()
 export class TraceIngestService implements SelfTraceSink {
+  private readonly room: RoomWait;
+
   constructor(
     private readonly writer: RowWriter,
     @InjectSettings('traces') private readonly settings: TracesSettings,
-  ) {}
+    @InjectSettings('writer') writerSettings: WriterSettings,
+  ) {
+    this.room = new RoomWait(writerSettings.flushMs);
+  }
 
-  /** Whether a request of ordinary size would fit in the buffers right now. */
-  hasRoom(): boolean {
-    return this.writer.hasRoom(OBSERVABILITY_DB, SPANS_TABLE, ROOM_FOR_A_REQUEST) && this.writer.hasRoom(OBSERVABILITY_DB, EVENTS_TABLE, 1);
+  /** Whether a request of ordinary size fits in the buffers now, or within a short wait (src/writer/room-wait.ts). */
+  waitForRoom(): Promise<boolean> {
+    return this.room.until(
+      () =>
+        this.writer.hasRoom(OBSERVABILITY_DB, SPANS_TABLE, ROOM_FOR_A_REQUEST) && this.writer.hasRoom(OBSERVABILITY_DB, EVENTS_TABLE, 1),
+    );
   }
 
   /** The refusal when the buffers are full: 429 while the database keeps up, 503 while it is unreachable. */
