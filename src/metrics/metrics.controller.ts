@@ -4,7 +4,7 @@ import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from 
 import { z } from 'zod';
 import { badField } from '../common/field-errors';
 import { DATE_TIME_RULE } from '../common/dto-transforms';
-import { parseDecimalInt, parseIsoDateTime } from '../common/time';
+import { isSupportedTime, parseDecimalInt, parseIsoDateTime } from '../common/time';
 import { IngestLimits, validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { ENTITY_TYPES, METRIC_TABLES, metricTableByPath, MetricTable } from './metric-tables';
@@ -82,6 +82,7 @@ const RANGE_QUERIES = [
 function window(from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
   const end = to ?? new Date();
   const start = from ?? new Date(end.getTime() - DAY_MS);
+  if (!isSupportedTime(start)) throw badField('from', '`from` (default `to` minus 24 hours) must be in years 0001-9999');
   if (start >= end) throw badField('from', '`from` must be before `to`');
   return { from: start, to: end };
 }

@@ -1,4 +1,5 @@
 import { badField } from '../../common/field-errors';
+import { CURSOR_RULE } from '../../common/cursor';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -130,7 +131,7 @@ export class TraceQueryService {
   /** Traces matching the filter, newest first (or longest, or most tokens), a page at a time. */
   async search(filter: TraceFilter, cursorText?: string): Promise<{ items: TraceSummaryItem[]; next_cursor: string | null }> {
     const cursor = cursorText ? decodeSearchCursor(cursorText, filter.sort) : null;
-    if (cursorText && !cursor) throw badField('cursor', 'cursor is not a next_cursor of this search (sort order included)');
+    if (cursorText && !cursor) throw badField('cursor', `cursor ${CURSOR_RULE} (sort order included)`);
     const { sql, params } = searchQuery(filter, cursor);
     const rows: SummaryRow[] = await this.db.query(sql, params);
     const page = rows.slice(0, filter.limit);
