@@ -52,10 +52,17 @@ export class RegistryService {
       );
   }
 
-  async list(resource: RegistryResource, principal: Principal, query: ListQueryDto): Promise<Page> {
+  /** `narrow` restricts the list further (a server's members), on the alias `e`. */
+  async list(
+    resource: RegistryResource,
+    principal: Principal,
+    query: ListQueryDto,
+    narrow?: (qb: SelectQueryBuilder<RegistryRow>) => void,
+  ): Promise<Page> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const qb = this.db.getRepository(resource.entity).createQueryBuilder('e');
     this.scopeToVisible(qb, principal);
+    narrow?.(qb);
     if (query.cursor !== undefined) {
       const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', `cursor ${CURSOR_RULE}`);
