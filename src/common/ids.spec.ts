@@ -1,5 +1,5 @@
 import { validate, version } from 'uuid';
-import { uuidv7 } from './ids';
+import { nameUuid, uuidv7 } from './ids';
 
 describe('uuidv7', () => {
   it('is a valid version 7 UUID with the RFC 9562 variant', () => {
@@ -19,5 +19,15 @@ describe('uuidv7', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     expect(uuidv7(ms + 100) > ids[ids.length - 1]).toBe(true);
+  });
+});
+
+describe('nameUuid', () => {
+  it('is a valid version 5 layout UUID, the same for the same name and different for another', () => {
+    const id = nameUuid('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'tool');
+    expect(validate(id)).toBe(true);
+    expect(version(id)).toBe(5);
+    expect(nameUuid('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'tool')).toBe(id);
+    expect(nameUuid('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'server')).not.toBe(id);
   });
 });

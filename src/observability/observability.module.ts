@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
 import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
 import { TraceQueryController } from './query/trace-query.controller';
@@ -8,6 +9,8 @@ import { SavedQueryService } from './saved-queries/saved-query.service';
 
 /** Traces: the OTLP receiver, queries and saved queries (the role itself: observability.role.ts). */
 @Module({
+  // Metrics from spans: the trace pipeline derives execution rows (src/metrics/from-spans).
+  imports: [MetricsModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
   controllers: [OtlpTraceController, SavedQueryController, TraceQueryController],
   providers: [TraceIngestService, TraceQueryService, SavedQueryService],
