@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { RegistryModule } from '../registry/registry.module';
 import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
+import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
 import { SavedQueryController } from './saved-queries/saved-query.controller';
@@ -8,8 +10,9 @@ import { SavedQueryService } from './saved-queries/saved-query.service';
 
 /** Traces: the OTLP receiver, queries and saved queries (the role itself: observability.role.ts). */
 @Module({
+  imports: [RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [OtlpTraceController, SavedQueryController, TraceQueryController],
+  controllers: [OtlpTraceController, SavedQueryController, TraceQueryController, JaegerController],
   providers: [TraceIngestService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService],
 })
