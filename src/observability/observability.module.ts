@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
+import { RegistryModule } from '../registry/registry.module';
 import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
+import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
 import { SavedQueryController } from './saved-queries/saved-query.controller';
@@ -10,9 +12,9 @@ import { SavedQueryService } from './saved-queries/saved-query.service';
 /** Traces: the OTLP receiver, queries and saved queries (the role itself: observability.role.ts). */
 @Module({
   // Metrics from spans: the trace pipeline derives execution rows (src/metrics/from-spans).
-  imports: [MetricsModule],
+  imports: [MetricsModule, RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [OtlpTraceController, SavedQueryController, TraceQueryController],
+  controllers: [OtlpTraceController, SavedQueryController, TraceQueryController, JaegerController],
   providers: [TraceIngestService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService],
 })
