@@ -1,5 +1,5 @@
 import { validate, version } from 'uuid';
-import { uuidv7 } from './ids';
+import { canonicalJson, stableUuid, uuidv7 } from './ids';
 
 describe('uuidv7', () => {
   it('is a valid version 7 UUID with the RFC 9562 variant', () => {
@@ -19,5 +19,21 @@ describe('uuidv7', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     expect(uuidv7(ms + 100) > ids[ids.length - 1]).toBe(true);
+  });
+});
+
+describe('stableUuid and canonicalJson', () => {
+  it('gives one valid UUID per key, and another for another key', () => {
+    const id = stableUuid('a/b/1');
+    expect(validate(id)).toBe(true);
+    expect(version(id)).toBe(5);
+    expect(stableUuid('a/b/1')).toBe(id);
+    expect(stableUuid('a/b/2')).not.toBe(id);
+  });
+
+  it('spells one value one way whatever the order of its keys', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+    expect(canonicalJson('x')).toBe('"x"');
   });
 });

@@ -2,7 +2,9 @@ import { badField } from '../../common/field-errors';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { HOUR_MS } from '../../common/time';
 import { OBSERVABILITY_DB } from '../../database/roles';
+import { LogsQueryService } from '../../logs/logs-query.service';
 import { FilterError, parseTraceFilter, TraceFilter, windowOf } from './trace-filter';
 import { cursorAfter, decodeSearchCursor, isoText, searchQuery } from './trace-search';
 
@@ -58,7 +60,10 @@ const toItem = (r: SummaryRow): TraceSummaryItem => ({
  */
 @Injectable()
 export class TraceQueryService {
-  constructor(@InjectDataSource(OBSERVABILITY_DB) private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource(OBSERVABILITY_DB) private readonly db: DataSource,
+    private readonly logs: LogsQueryService,
+  ) {}
 
   /** The whole trace, spans ordered by start, each with its events; 404 when no span of it is stored. */
   async trace(traceId: string) {
@@ -125,6 +130,17 @@ export class TraceQueryService {
         events: bySpan.get(s.span_id as string) ?? [],
       })),
     };
+  }
+
+  /**
+   * The trace and its log records: the trace from the observability database, the records from
+   * the logs database (never a join across roles), over the trace's time with an hour each side.
+   */
+  async traceWithLogs(traceId: string) {
+    const trace = await this.trace(traceId);
+    const from = new Date(Date.parse(trace.start_time) - HOUR_MS);
+    const to = new Date(Date.parse(trace.end_time) + HOUR_MS);
+    return { ...trace, logs: await this.logs.logsOfTrace(trace.trace_id, from, to) };
   }
 
   /** Traces matching the filter, newest first (or longest, or most tokens), a page at a time. */
