@@ -47,7 +47,7 @@ export class RegistryService {
       new Logger('Secrets').warn(
         keys.production
           ? 'NODE_ENV=production and SECRET_KEY is not set: changes that carry a secret are refused (503)'
-          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see README, "Secret encryption")',
+          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see docs/operations.md, "Secret encryption")',
       );
   }
 
