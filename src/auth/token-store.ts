@@ -147,11 +147,17 @@ export class TokenStore {
   /**
    * Revokes by jti: records the revocation and deactivates the token, in one transaction.
    * Returns the token row as it was and whether this call changed anything (false: it was
-   * already revoked), or null when there is no such token.
+   * already revoked), or null when there is no such token (or, with `ownedBy`, none of that user's).
    */
-  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<{ token: EmailApiToken; changed: boolean } | null> {
+  async revoke(
+    jti: string,
+    revokedBy: string,
+    reason: string | null,
+    ownedBy?: string,
+  ): Promise<{ token: EmailApiToken; changed: boolean } | null> {
     return this.db.transaction(async (tx) => {
-      const token = await tx.getRepository(EmailApiToken).findOne({ where: { jti }, lock: { mode: 'pessimistic_write' } });
+      const where = ownedBy === undefined ? { jti } : { jti, userEmail: ownedBy };
+      const token = await tx.getRepository(EmailApiToken).findOne({ where, lock: { mode: 'pessimistic_write' } });
       if (!token) return null;
       const recorded = await tx
         .createQueryBuilder()
