@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
 import { SavedQueryController } from './saved-queries/saved-query.controller';
 import { SavedQueryService } from './saved-queries/saved-query.service';
 
-/** Traces: the OTLP receiver, queries and saved queries (the role itself: observability.role.ts). */
+/** Traces: their OTLP pipeline (served by src/otlp/), queries and saved queries (the role itself: observability.role.ts). */
 @Module({
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [OtlpTraceController, SavedQueryController, TraceQueryController],
+  controllers: [SavedQueryController, TraceQueryController],
   providers: [TraceIngestService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService],
 })

@@ -1,16 +1,16 @@
-import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { IncomingMessage } from 'node:http';
+import { PERMISSIONS } from '../../auth/permissions';
 import { HOUR_MS, DAY_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
 import { OBSERVABILITY_DB } from '../../database/roles';
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
-import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
-import { decodeTraceRequest, encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
+import { decodeTraceRequest } from '../otlp/otlp-proto';
 import { OtlpTooManySpans, readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { jsonReader, OtlpFormatError, protobufReader } from '../otlp/otlp-values';
+import { ExportOutcome, OtlpEncoding, OtlpFailure, SignalPipeline } from '../otlp/signal-pipeline';
 import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
 import { scanJson } from '../../common/json-guard';
 import { traceRows } from './span-rows';
@@ -21,34 +21,25 @@ export const EVENTS_TABLE = 'observability_events';
 /** Rows a request is assumed to bring when deciding, before reading it, whether there is room. */
 const ROOM_FOR_A_REQUEST = 1000;
 
-export interface OtlpReply {
-  contentType: string;
-  body: Buffer | string;
-  accepted: number;
-  rejected: number;
+/** A decoded ExportTraceServiceRequest, not yet validated: the message and the reader of its encoding. */
+export interface TraceRequest {
+  encoding: OtlpEncoding;
+  message: unknown;
 }
-
-/** An error answer with Retry-After (the exception filter sets the header from `retryAfterSeconds`). */
-export class RetryLater extends HttpException {
-  constructor(
-    status: HttpStatus.TOO_MANY_REQUESTS | HttpStatus.SERVICE_UNAVAILABLE,
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super({ statusCode: status, message }, status);
-  }
-}
-
-const badRequest = (message: string, field = '(body)', reason = message) =>
-  new HttpException({ statusCode: 400, message, errors: [{ field, reason }] }, HttpStatus.BAD_REQUEST);
 
 /**
- * The OTLP/HTTP trace receiver: reads and decodes the body, turns it into span and event rows
- * and hands them to the writer (both tables at once, or neither). Ids come from the client,
- * so a resent batch maps to the same primary keys and is stored once.
+ * The traces pipeline (src/observability/otlp/signal-pipeline.ts): decodes an
+ * ExportTraceServiceRequest, turns it into span and event rows and hands them to the writer
+ * (both tables at once, or neither). Ids come from the client, so a resent batch maps to the
+ * same primary keys and is stored once. Every transport (OTLP/gRPC, OTLP/HTTP) and
+ * fourfold's own tracing go through it.
  */
 @Injectable()
-export class TraceIngestService implements SelfTraceSink {
+export class TraceIngestService implements SignalPipeline<TraceRequest>, SelfTraceSink {
+  readonly signal = 'traces';
+  readonly grpcService = 'opentelemetry.proto.collector.trace.v1.TraceService';
+  readonly rejectedField = 'rejectedSpans';
+  readonly permission = PERMISSIONS.tracesWrite;
   private readonly room: RoomWait;
 
   constructor(
@@ -67,76 +58,67 @@ export class TraceIngestService implements SelfTraceSink {
     );
   }
 
-  /** The refusal when the buffers are full: 429 while the database keeps up, 503 while it is unreachable. */
-  refusal(): RetryLater {
-    const seconds = this.writer.retryAfterSeconds(OBSERVABILITY_DB);
+  /** The refusal when the buffers are full: busy (429) while the database keeps up, unavailable (503) while it is unreachable. */
+  refusal(): OtlpFailure {
+    const retryAfterSeconds = this.writer.retryAfterSeconds(OBSERVABILITY_DB);
     return this.writer.stats().roles[OBSERVABILITY_DB].available
-      ? new RetryLater(HttpStatus.TOO_MANY_REQUESTS, `trace write buffers are full; retry after ${seconds} s`, seconds)
-      : new RetryLater(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          `the observability database is unavailable and the trace buffers are full; retry after ${seconds} s`,
-          seconds,
+      ? new OtlpFailure('busy', `trace write buffers are full; retry after ${retryAfterSeconds} s`, { retryAfterSeconds })
+      : new OtlpFailure(
+          'unavailable',
+          `the observability database is unavailable and the trace buffers are full; retry after ${retryAfterSeconds} s`,
+          { retryAfterSeconds },
         );
   }
 
-  async receive(req: IncomingMessage): Promise<OtlpReply> {
-    const format = otlpFormat(req.headers['content-type']);
-    const body = await readOtlpBody(req, this.settings.maxBodyBytes);
-    const result = this.decode(body, format);
-    this.store(result.spans);
-    const message = result.rejected > 0 ? `${result.rejected} span(s) rejected: ${result.reasons.join('; ')}` : '';
-    return format === 'protobuf'
-      ? {
-          contentType: 'application/x-protobuf',
-          body: encodeTraceResponse(result.rejected, message),
-          accepted: result.spans.length,
-          rejected: result.rejected,
-        }
-      : {
-          contentType: 'application/json',
-          body: JSON.stringify(jsonTraceResponse(result.rejected, message)),
-          accepted: result.spans.length,
-          rejected: result.rejected,
-        };
-  }
-
-  /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans. */
-  decode(body: Buffer, format: OtlpFormat, now = Date.now()): ReadResult {
-    let message: unknown;
-    if (format === 'protobuf') {
+  /** Protobuf is decoded here; JSON is bounded (src/common/json-guard.ts) and parsed. */
+  decode(body: Buffer, encoding: OtlpEncoding): TraceRequest {
+    if (encoding === 'protobuf') {
       try {
-        message = decodeTraceRequest(body);
+        return { encoding, message: decodeTraceRequest(body) };
       } catch (error) {
-        throw badRequest(`the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`);
-      }
-    } else {
-      // Bounded before parsing, like every JSON body (src/http/json-guard.ts); an export is many keys of few names.
-      const problem = scanJson(body, this.settings.json, { countKeys: false });
-      if (problem) throw badRequest(`invalid OTLP/JSON body: ${problem.field} ${problem.reason}`, problem.field, problem.reason);
-      try {
-        message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch (error) {
-        throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
+        throw OtlpFailure.invalid(`the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`);
       }
     }
+    // Bounded before parsing, like every JSON body; an export is many keys of few names.
+    const problem = scanJson(body, this.settings.json, { countKeys: false });
+    if (problem) throw OtlpFailure.invalid(`invalid OTLP/JSON body: ${problem.field} ${problem.reason}`, problem.field, problem.reason);
     try {
-      return readTraceRequest(format === 'protobuf' ? protobufReader : jsonReader, message, {
+      return { encoding, message: body.length === 0 ? {} : JSON.parse(body.toString('utf8')) };
+    } catch (error) {
+      throw OtlpFailure.invalid(`the body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  ingest(request: TraceRequest): ExportOutcome {
+    const result = this.validate(request);
+    this.store(result.spans);
+    return {
+      accepted: result.spans.length,
+      rejected: result.rejected,
+      errorMessage: result.rejected > 0 ? `${result.rejected} span(s) rejected: ${result.reasons.join('; ')}` : '',
+    };
+  }
+
+  /** The spans of a request: invalid (400) naming what is wrong, too-large (413) for too many spans. */
+  validate(request: TraceRequest, now = Date.now()): ReadResult {
+    try {
+      return readTraceRequest(request.encoding === 'protobuf' ? protobufReader : jsonReader, request.message, {
         oldestMs: now - this.settings.retentionDays * DAY_MS,
         newestMs: now + HOUR_MS,
         maxSpans: this.settings.maxSpansPerRequest,
       });
     } catch (error) {
       if (error instanceof OtlpFormatError)
-        throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`, error.path, error.reason);
-      if (error instanceof OtlpTooManySpans) throw new HttpException({ statusCode: 413, message: error.message }, 413);
-      if (error instanceof RangeError) throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
+        throw OtlpFailure.invalid(`invalid OTLP ExportTraceServiceRequest: ${error.message}`, error.path, error.reason);
+      if (error instanceof OtlpTooManySpans) throw new OtlpFailure('too-large', error.message);
+      if (error instanceof RangeError) throw OtlpFailure.invalid(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
       throw error;
     }
   }
 
   /** fourfold's own spans (self-tracing), serialized as OTLP/JSON: the same checks and rows as a received export. */
   storeOtlpJson(body: Buffer): void {
-    this.store(this.decode(body, 'json').spans);
+    this.store(this.validate(this.decode(body, 'json')).spans);
   }
 
   /**
