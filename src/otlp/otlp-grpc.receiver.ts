@@ -3,24 +3,26 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationSh
 import { readFileSync } from 'node:fs';
 import { Authenticator } from '../auth/authenticator';
 import { RequestMeta } from '../auth/principal';
-import { InjectSettings, OtlpSettings } from '../config/settings';
-import { SignalPipeline } from '../observability/otlp/signal-pipeline';
+import { InjectSettings, OtlpSettings, TracesSettings } from '../config/settings';
+import { otlpReply, parseOtlpBody } from '../observability/otlp/otlp-decode';
+import { grpcServiceOf } from '../observability/otlp/otlp-proto';
+import { SignalPipeline } from '../observability/signals/signal-pipeline';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
-import { refusalOf } from './otlp-answers';
+import { GRPC_CODES, refusalOf } from './otlp-answers';
 import { OTLP_PIPELINES } from './otlp-pipelines';
-import { encodeExportResponse, encodeStatus } from './otlp-wire';
+import { encodeStatus } from './otlp-wire';
 
 const identity = (bytes: Buffer) => bytes;
 
 /**
- * The collector service of a pipeline (`<grpcService>/Export`, unary), with the message left as
+ * The collector service of a pipeline (`<service>/Export`, unary), with the message left as
  * bytes: the pipeline decodes it, so that a malformed message answers INVALID_ARGUMENT naming
  * the problem rather than grpc-js's INTERNAL.
  */
 function serviceOf(pipeline: SignalPipeline): ServiceDefinition {
   return {
     Export: {
-      path: `/${pipeline.grpcService}/Export`,
+      path: `/${grpcServiceOf(pipeline.signal)}/Export`,
       requestStream: false,
       responseStream: false,
       requestSerialize: identity,
@@ -45,7 +47,7 @@ export function peerAddress(peer: string): string | null {
  * the `authorization` metadata through the Authenticator (the same tokens, permissions,
  * blocking and audit as HTTP), then the pipeline. gzip is inflated by grpc-js within the
  * message limit (HTTP_MAX_BODY_BYTES, received and inflated alike: RESOURCE_EXHAUSTED beyond).
- * Failures answer the codes of OTLP_FAILURE_ANSWERS; a retryable one carries a
+ * Failures answer the codes of HTTP_TO_GRPC (otlp-answers.ts); a retryable one carries a
  * google.rpc.RetryInfo in grpc-status-details-bin. Shutdown stops taking calls and waits for
  * those in flight (whose rows the writer then flushes).
  */
@@ -61,6 +63,7 @@ export class OtlpGrpcReceiver implements OnApplicationBootstrap, BeforeApplicati
     private readonly authenticator: Authenticator,
     private readonly metrics: FourfoldMetrics,
     @InjectSettings('otlp') private readonly settings: OtlpSettings,
+    @InjectSettings('traces') private readonly traces: TracesSettings,
   ) {}
 
   /** The port listened on, or null when off or stopped. */
@@ -99,7 +102,7 @@ export class OtlpGrpcReceiver implements OnApplicationBootstrap, BeforeApplicati
     this.boundPort = port;
     this.metrics.otlpListening.set({ transport: 'grpc' }, 1);
     this.logger.log(
-      `OTLP/gRPC on port ${port}${tls ? ' (TLS)' : ''}: ${this.pipelines.map((p) => p.grpcService.split('.').pop()).join(', ')}`,
+      `OTLP/gRPC on port ${port}${tls ? ' (TLS)' : ''}: ${this.pipelines.map((p) => grpcServiceOf(p.signal).split('.').pop()).join(', ')}`,
     );
   }
 
@@ -129,7 +132,7 @@ export class OtlpGrpcReceiver implements OnApplicationBootstrap, BeforeApplicati
       requestId: null,
       clientIp: peerAddress(call.getPeer()),
       userAgent: String(call.metadata.get('user-agent')[0] ?? '').slice(0, 1000) || null,
-      path: `/${pipeline.grpcService}/Export`,
+      path: `/${grpcServiceOf(pipeline.signal)}/Export`,
       method: 'GRPC',
     };
     let principal = null;
@@ -139,13 +142,14 @@ export class OtlpGrpcReceiver implements OnApplicationBootstrap, BeforeApplicati
       principal = await this.authenticator.identify(typeof authorization === 'string' ? authorization : undefined, meta);
       this.authenticator.authorize(principal, meta, pipeline.permission, true);
       if (!(await pipeline.waitForRoom())) throw pipeline.refusal();
-      const outcome = await pipeline.ingest(pipeline.decode(call.request, 'protobuf'), principal);
+      const request = parseOtlpBody(pipeline.signal, call.request, 'protobuf', this.traces.json);
+      const outcome = await pipeline.ingest(request, principal);
       this.metrics.observeOtlp('grpc', pipeline.signal, 'ok', outcome);
-      callback(null, encodeExportResponse(outcome));
+      callback(null, otlpReply(pipeline.signal, 'protobuf', outcome, pipeline.noun).body as Buffer);
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal) this.logger.error(`${pipeline.signal} export failed: ${(error as Error).message}`);
-      code = refusal?.grpc ?? 13;
+      code = refusal?.grpc ?? GRPC_CODES.internal;
       const message = refusal?.message ?? 'internal error';
       this.metrics.observeOtlp('grpc', pipeline.signal, refusal?.outcome ?? 'error', { accepted: 0, rejected: 0 });
       const metadata = new Metadata();

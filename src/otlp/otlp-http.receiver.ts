@@ -2,15 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Authenticator } from '../auth/authenticator';
 import { HttpRequest, Principal, requestMeta } from '../auth/principal';
-import { InjectSettings, OtlpSettings } from '../config/settings';
-import { OtlpFormat, otlpFormat, readOtlpBody } from '../observability/otlp/otlp-body';
-import { SignalPipeline } from '../observability/otlp/signal-pipeline';
+import { InjectSettings, OtlpSettings, TracesSettings } from '../config/settings';
+import { OtlpFormat, otlpFormat } from '../observability/otlp/otlp-body';
+import { receiveOverHttp, SignalPipeline } from '../observability/signals/signal-pipeline';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
-import { OtlpRefusal, refusalOf } from './otlp-answers';
+import { GRPC_CODES, OtlpRefusal, refusalOf } from './otlp-answers';
 import { OTLP_PIPELINES } from './otlp-pipelines';
-import { encodeExportResponse, encodeStatus, jsonExportResponse } from './otlp-wire';
+import { encodeStatus } from './otlp-wire';
 
-const CONTENT_TYPE: Record<OtlpFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 /** `/v1/traces`, `/v1/traces/` → `traces`; null for any other path. */
 export function signalOfPath(url: string | undefined): string | null {
@@ -37,6 +36,7 @@ export class OtlpHttpReceiver {
     private readonly authenticator: Authenticator,
     private readonly metrics: FourfoldMetrics,
     @InjectSettings('otlp') private readonly settings: OtlpSettings,
+    @InjectSettings('traces') private readonly traces: TracesSettings,
   ) {
     this.bySignal = new Map(pipelines.map((p) => [p.signal, p]));
   }
@@ -51,7 +51,7 @@ export class OtlpHttpReceiver {
   async handle(pipeline: SignalPipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return this.answerError(res, null, { http: 405, grpc: 12, message: 'OTLP/HTTP exports are POSTed', errors: [], retryAfterSeconds: null, outcome: 'method' });
+      return this.answerError(res, null, { http: 405, grpc: GRPC_CODES.unimplemented, message: 'OTLP/HTTP exports are POSTed', errors: [], retryAfterSeconds: null, outcome: 'method' });
     }
     const started = performance.now();
     const timestamp = new Date();
@@ -62,14 +62,15 @@ export class OtlpHttpReceiver {
       principal = await this.authenticator.identify(req.headers.authorization, meta);
       this.authenticator.authorize(principal, meta, pipeline.permission, true);
       format = otlpFormat(req.headers['content-type']);
-      // Before reading the body: parsing a batch there is no room for would only burn CPU.
-      if (!(await pipeline.waitForRoom())) throw pipeline.refusal();
-      const body = await readOtlpBody(req, this.settings.maxMessageBytes);
-      const outcome = await pipeline.ingest(pipeline.decode(body, format), principal);
-      this.metrics.observeOtlp('http', pipeline.signal, 'ok', outcome);
+      // Room is asked for before the body is read: parsing a batch there is no room for would only burn CPU.
+      const reply = await receiveOverHttp(Object.assign(req, { principal }), pipeline, {
+        maxBodyBytes: this.settings.maxMessageBytes,
+        json: this.traces.json,
+      });
+      this.metrics.observeOtlp('http', pipeline.signal, 'ok', reply);
       res.statusCode = 200;
-      res.setHeader('Content-Type', CONTENT_TYPE[format]);
-      res.end(format === 'protobuf' ? encodeExportResponse(outcome) : JSON.stringify(jsonExportResponse(outcome, pipeline.rejectedField)));
+      res.setHeader('Content-Type', reply.contentType);
+      res.end(reply.body);
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal) this.logger.error(`${pipeline.signal} export failed: ${(error as Error).message}`);
@@ -77,7 +78,7 @@ export class OtlpHttpReceiver {
       this.answerError(
         res,
         format ?? formatOf(req),
-        refusal ?? { http: 500, grpc: 13, message: 'Internal server error', errors: [], retryAfterSeconds: null, outcome: 'error' },
+        refusal ?? { http: 500, grpc: GRPC_CODES.internal, message: 'Internal server error', errors: [], retryAfterSeconds: null, outcome: 'error' },
       );
     } finally {
       if (principal) {
@@ -94,7 +95,7 @@ export class OtlpHttpReceiver {
     res.statusCode = refusal.http;
     if (refusal.retryAfterSeconds !== null) res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     if (format === 'protobuf') {
-      res.setHeader('Content-Type', CONTENT_TYPE.protobuf);
+      res.setHeader('Content-Type', 'application/x-protobuf');
       res.end(encodeStatus(refusal.grpc, refusal.message, refusal.retryAfterSeconds));
       return;
     }

@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { SignalPipeline } from '../observability/otlp/signal-pipeline';
+import { grpcServiceOf, requestNameOf } from '../observability/otlp/otlp-proto';
+import { SignalPipeline } from '../observability/signals/signal-pipeline';
 
 /**
  * The OTLP/HTTP routes in the OpenAPI document: they are middleware of OtlpModule (the receiver
@@ -7,11 +8,11 @@ import { SignalPipeline } from '../observability/otlp/signal-pipeline';
  */
 export function addOtlpPaths(document: OpenAPIObject, pipelines: readonly SignalPipeline[]): void {
   for (const pipeline of pipelines) {
-    const request = `Export${pipeline.grpcService.split('.').pop()!.replace(/Service$/, '')}ServiceRequest`;
+    const request = requestNameOf(pipeline.signal);
     document.paths[`/v1/${pipeline.signal}`] = {
       post: {
         tags: ['otlp'],
-        summary: `OTLP/HTTP ${pipeline.signal} export (${request}), protobuf or JSON, optionally gzip; also on OTLP_HTTP_PORT`,
+        summary: `OTLP/HTTP ${pipeline.signal} export (${request}), protobuf or JSON, optionally gzip; also on OTLP_HTTP_PORT, and over gRPC as ${grpcServiceOf(pipeline.signal)}/Export`,
         description:
           `Needs ${pipeline.permission}. Answers the service response in the request's encoding; partial_success counts items that could not be stored. ` +
           'Errors: a google.rpc.Status for protobuf requests, JSON otherwise. 400 malformed body, 413 too large (after inflating too), ' +

@@ -1,18 +1,12 @@
 import { Root, Type } from 'protobufjs';
-import { encodeTraceResponse } from '../observability/otlp/otlp-proto';
-import { ExportOutcome } from '../observability/otlp/signal-pipeline';
 
 /**
- * What the receivers answer, in protobuf and OTLP/JSON, for every signal.
- *
- * - The Export<Signal>ServiceResponse of the three collector services has one layout on the
- *   wire (field 1 partial_success: field 1 the int64 count of rejected items, field 2
- *   error_message), so the trace response's encoder serves all three; only the JSON name of
- *   the count differs (the pipeline's `rejectedField`).
- * - Errors are a google.rpc.Status (the body of an OTLP/HTTP error answer to a protobuf
- *   request; gRPC's grpc-status-details-bin), with a google.rpc.RetryInfo detail when the
- *   client should retry after a delay. Defined here from the googleapis definitions
- *   (google/rpc/status.proto, error_details.proto, google/protobuf/any.proto, duration.proto).
+ * The error answer of both OTLP transports: a google.rpc.Status (the body of an OTLP/HTTP error
+ * answer to a protobuf request; gRPC's grpc-status-details-bin), with a google.rpc.RetryInfo
+ * detail when the client should retry after a delay. Defined here from the googleapis
+ * definitions (google/rpc/status.proto, error_details.proto, google/protobuf/any.proto,
+ * duration.proto), which the OTLP definitions do not carry. Export responses are the signals'
+ * own (src/observability/otlp/otlp-decode.ts, otlpReply).
  */
 const GOOGLE = Root.fromJSON({
   nested: {
@@ -80,14 +74,4 @@ export function decodeStatus(bytes: Uint8Array): DecodedStatus {
     ? (RetryInfoType.toObject(RetryInfoType.decode(retry.value), { longs: Number }) as { retry_delay?: { seconds?: number } })
     : null;
   return { code: status.code, message: status.message, retryDelaySeconds: info ? (info.retry_delay?.seconds ?? 0) : null };
-}
-
-/** The Export<Signal>ServiceResponse in protobuf: partial_success only when items were rejected. */
-export function encodeExportResponse(outcome: ExportOutcome): Buffer {
-  return encodeTraceResponse(outcome.rejected, outcome.errorMessage);
-}
-
-/** The same in OTLP/JSON (int64 as a decimal string). */
-export function jsonExportResponse(outcome: ExportOutcome, rejectedField: string): object {
-  return outcome.rejected > 0 ? { partialSuccess: { [rejectedField]: String(outcome.rejected), errorMessage: outcome.errorMessage } } : {};
 }

@@ -2,7 +2,7 @@ import { Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthModule } from '../auth/auth.module';
 import { ObservabilityModule } from '../observability/observability.module';
-import { SignalPipeline } from '../observability/otlp/signal-pipeline';
+import { SignalPipeline } from '../observability/signals/signal-pipeline';
 import { OtlpGrpcReceiver } from './otlp-grpc.receiver';
 import { OtlpHttpPort } from './otlp-http.port';
 import { OtlpHttpReceiver } from './otlp-http.receiver';

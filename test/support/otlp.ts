@@ -121,7 +121,7 @@ export interface ExportedTrace {
 
 /** Runs otlp-export-process.ts: the official SDK and exporter send one trace to `baseUrl`. */
 export function exportWithOfficialSdk(baseUrl: string, token: string, format: ExportFormat, service: string): Promise<ExportedTrace> {
-  return runExportProcess({ url: baseUrl, token, format, service }, {});
+  return runExportProcess('otlp-export-process.ts', { url: baseUrl, token, format, service });
 }
 
 /** The OTEL_EXPORTER_OTLP_PROTOCOL value of each format. */
@@ -134,6 +134,7 @@ const PROTOCOLS: Record<ExportFormat, string> = { grpc: 'grpc', protobuf: 'http/
  */
 export function exportWithSdkDefaults(endpoint: string, token: string, format: ExportFormat, service: string): Promise<ExportedTrace> {
   return runExportProcess(
+    'otlp-export-process.ts',
     { url: null, token: '', format, service },
     {
       OTEL_EXPORTER_OTLP_PROTOCOL: PROTOCOLS[format],
@@ -143,21 +144,34 @@ export function exportWithSdkDefaults(endpoint: string, token: string, format: E
   );
 }
 
-function runExportProcess(
-  args: { url: string | null; token: string; format: ExportFormat; service: string },
-  env: Record<string, string>,
-): Promise<ExportedTrace> {
+export interface SignalExport {
+  url: string;
+  token: string;
+  format: 'protobuf' | 'json';
+  signal: 'logs' | 'metrics';
+  service: string;
+  traceId?: string;
+  spanId?: string;
+  temporality?: 'cumulative' | 'delta';
+}
+
+/** Runs otlp-signals-process.ts: the official SDK and exporters send logs or metrics. */
+export function exportSignalWithOfficialSdk(args: SignalExport): Promise<{ exports: number; failures: string[] }> {
+  return runExportProcess('otlp-signals-process.ts', { traceId: hexId(16), spanId: hexId(8), temporality: 'cumulative', ...args });
+}
+
+function runExportProcess<T>(script: string, args: object, env: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'otlp-export-process.ts'), JSON.stringify(args)], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, script), JSON.stringify(args)],
+      { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const result = JSON.parse(out.trim().split('\n').pop() || '{}') as ExportedTrace & { error?: string };
+      const result = JSON.parse(out.trim().split('\n').pop() || '{}') as T & { error?: string };
       if (code !== 0 || result.error) reject(new Error(`exporter process failed (${code}): ${result.error ?? out}`));
       else resolve(result);
     });

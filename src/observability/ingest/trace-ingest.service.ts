@@ -1,18 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { PERMISSIONS } from '../../auth/permissions';
 import { HOUR_MS, DAY_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
-import { OBSERVABILITY_DB } from '../../database/roles';
+import { METRICS_DB, OBSERVABILITY_DB } from '../../database/roles';
+import { SpanMetricsService } from '../../metrics/from-spans/span-metrics.service';
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
-import { decodeTraceRequest } from '../otlp/otlp-proto';
-import { OtlpTooManySpans, readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
-import { jsonReader, OtlpFormatError, protobufReader } from '../otlp/otlp-values';
-import { ExportOutcome, OtlpEncoding, OtlpFailure, SignalPipeline } from '../otlp/signal-pipeline';
+import { PERMISSIONS } from '../../auth/permissions';
+import { OtlpFormat } from '../otlp/otlp-body';
+import { DecodedOtlpRequest, parseOtlpBody, readOtlp, SignalOutcome } from '../otlp/otlp-decode';
+import { readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
-import { scanJson } from '../../common/json-guard';
+import type { SignalPipeline } from '../signals/signal-pipeline';
 import { traceRows } from './span-rows';
 
 export const SPANS_TABLE = 'observability_spans';
@@ -21,29 +21,33 @@ export const EVENTS_TABLE = 'observability_events';
 /** Rows a request is assumed to bring when deciding, before reading it, whether there is room. */
 const ROOM_FOR_A_REQUEST = 1000;
 
-/** A decoded ExportTraceServiceRequest, not yet validated: the message and the reader of its encoding. */
-export interface TraceRequest {
-  encoding: OtlpEncoding;
-  message: unknown;
+/** An error answer with Retry-After (the exception filter sets the header from `retryAfterSeconds`). */
+export class RetryLater extends HttpException {
+  constructor(
+    status: HttpStatus.TOO_MANY_REQUESTS | HttpStatus.SERVICE_UNAVAILABLE,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super({ statusCode: status, message }, status);
+  }
 }
 
 /**
- * The traces pipeline (src/observability/otlp/signal-pipeline.ts): decodes an
- * ExportTraceServiceRequest, turns it into span and event rows and hands them to the writer
- * (both tables at once, or neither). Ids come from the client, so a resent batch maps to the
- * same primary keys and is stored once. Every transport (OTLP/gRPC, OTLP/HTTP) and
- * fourfold's own tracing go through it.
+ * The traces pipeline (src/observability/signals/signal-pipeline.ts): turns an
+ * ExportTraceServiceRequest into span and event rows and hands them to the writer (both tables
+ * at once, or neither). Ids come from the client, so a resent batch maps to the same primary
+ * keys and is stored once. Every OTLP transport and fourfold's own tracing go through it.
  */
 @Injectable()
-export class TraceIngestService implements SignalPipeline<TraceRequest>, SelfTraceSink {
-  readonly signal = 'traces';
-  readonly grpcService = 'opentelemetry.proto.collector.trace.v1.TraceService';
-  readonly rejectedField = 'rejectedSpans';
+export class TraceIngestService implements SignalPipeline, SelfTraceSink {
+  readonly signal = 'traces' as const;
+  readonly noun = 'span';
   readonly permission = PERMISSIONS.tracesWrite;
   private readonly room: RoomWait;
 
   constructor(
     private readonly writer: RowWriter,
+    private readonly spanMetrics: SpanMetricsService,
     @InjectSettings('traces') private readonly settings: TracesSettings,
     @InjectSettings('writer') writerSettings: WriterSettings,
   ) {
@@ -58,83 +62,71 @@ export class TraceIngestService implements SignalPipeline<TraceRequest>, SelfTra
     );
   }
 
-  /** The refusal when the buffers are full: busy (429) while the database keeps up, unavailable (503) while it is unreachable. */
-  refusal(): OtlpFailure {
-    const retryAfterSeconds = this.writer.retryAfterSeconds(OBSERVABILITY_DB);
-    return this.writer.stats().roles[OBSERVABILITY_DB].available
-      ? new OtlpFailure('busy', `trace write buffers are full; retry after ${retryAfterSeconds} s`, { retryAfterSeconds })
-      : new OtlpFailure(
-          'unavailable',
-          `the observability database is unavailable and the trace buffers are full; retry after ${retryAfterSeconds} s`,
-          { retryAfterSeconds },
+  /**
+   * The refusal when the buffers are full: 429 while the database keeps up, 503 while it is
+   * unreachable. `role` metrics: the buffers of the execution rows derived from the spans.
+   */
+  refusal(role: typeof OBSERVABILITY_DB | typeof METRICS_DB = OBSERVABILITY_DB): RetryLater {
+    const seconds = this.writer.retryAfterSeconds(role);
+    const what = role === OBSERVABILITY_DB ? 'trace' : 'derived metrics';
+    return this.writer.stats().roles[role].available
+      ? new RetryLater(HttpStatus.TOO_MANY_REQUESTS, `${what} write buffers are full; retry after ${seconds} s`, seconds)
+      : new RetryLater(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          `the ${role} database is unavailable and the ${what} buffers are full; retry after ${seconds} s`,
+          seconds,
         );
   }
 
-  /** Protobuf is decoded here; JSON is bounded (src/common/json-guard.ts) and parsed. */
-  decode(body: Buffer, encoding: OtlpEncoding): TraceRequest {
-    if (encoding === 'protobuf') {
-      try {
-        return { encoding, message: decodeTraceRequest(body) };
-      } catch (error) {
-        throw OtlpFailure.invalid(`the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`);
-      }
-    }
-    // Bounded before parsing, like every JSON body; an export is many keys of few names.
-    const problem = scanJson(body, this.settings.json, { countKeys: false });
-    if (problem) throw OtlpFailure.invalid(`invalid OTLP/JSON body: ${problem.field} ${problem.reason}`, problem.field, problem.reason);
-    try {
-      return { encoding, message: body.length === 0 ? {} : JSON.parse(body.toString('utf8')) };
-    } catch (error) {
-      throw OtlpFailure.invalid(`the body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-
-  ingest(request: TraceRequest): ExportOutcome {
+  /** Validates a decoded request and buffers its spans (see store). */
+  async ingest(request: DecodedOtlpRequest): Promise<SignalOutcome> {
     const result = this.validate(request);
-    this.store(result.spans);
-    return {
-      accepted: result.spans.length,
-      rejected: result.rejected,
-      errorMessage: result.rejected > 0 ? `${result.rejected} span(s) rejected: ${result.reasons.join('; ')}` : '',
-    };
+    await this.store(result.spans);
+    return { accepted: result.spans.length, rejected: result.rejected, reasons: result.reasons };
   }
 
-  /** The spans of a request: invalid (400) naming what is wrong, too-large (413) for too many spans. */
-  validate(request: TraceRequest, now = Date.now()): ReadResult {
-    try {
-      return readTraceRequest(request.encoding === 'protobuf' ? protobufReader : jsonReader, request.message, {
+  /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans (src/observability/otlp/otlp-decode.ts). */
+  decode(body: Buffer, format: OtlpFormat, now = Date.now()): ReadResult {
+    return this.validate(parseOtlpBody('traces', body, format, this.settings.json), now);
+  }
+
+  /** The spans of a decoded request: 400 naming what is wrong, 413 for too many spans. */
+  validate({ reader, message }: DecodedOtlpRequest, now = Date.now()): ReadResult {
+    return readOtlp('traces', () =>
+      readTraceRequest(reader, message, {
         oldestMs: now - this.settings.retentionDays * DAY_MS,
         newestMs: now + HOUR_MS,
         maxSpans: this.settings.maxSpansPerRequest,
-      });
-    } catch (error) {
-      if (error instanceof OtlpFormatError)
-        throw OtlpFailure.invalid(`invalid OTLP ExportTraceServiceRequest: ${error.message}`, error.path, error.reason);
-      if (error instanceof OtlpTooManySpans) throw new OtlpFailure('too-large', error.message);
-      if (error instanceof RangeError) throw OtlpFailure.invalid(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
-      throw error;
-    }
+      }),
+    );
   }
 
   /** fourfold's own spans (self-tracing), serialized as OTLP/JSON: the same checks and rows as a received export. */
   storeOtlpJson(body: Buffer): void {
-    this.store(this.validate(this.decode(body, 'json')).spans);
+    void this.store(this.decode(body, 'json').spans);
   }
 
   /**
-   * Buffers the spans and their events, all or nothing. Outside any trace context, so that
-   * fourfold's own tracing never records the writes of traces (no recursion).
+   * Buffers the spans and their events, all or nothing (throws the refusal at once), and
+   * the execution rows derived from them (METRICS_FROM_SPANS), whose buffers must have room
+   * too before anything is taken. The spans are buffered when this returns; the promise,
+   * which never rejects, settles once the derived rows are (their names may need core).
+   * Outside any trace context, so that fourfold's own tracing never records the writes of
+   * traces (no recursion).
    */
-  store(spans: readonly SpanRecord[]): void {
-    if (spans.length === 0) return;
+  store(spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
     const rows = traceRows(spans);
+    const executions = this.spanMetrics.derive(spans);
+    if (!this.spanMetrics.hasRoom(executions)) throw this.refusal(METRICS_DB);
     try {
-      context.with(suppressTracing(context.active()), () =>
+      return context.with(suppressTracing(context.active()), () => {
         this.writer.enqueueMany(OBSERVABILITY_DB, [
           { table: SPANS_TABLE, rows: rows.spans },
           { table: EVENTS_TABLE, rows: rows.events },
-        ]),
-      );
+        ]);
+        return this.spanMetrics.store(executions);
+      });
     } catch (error) {
       if (error instanceof WriterFullError) throw this.refusal();
       throw error;
