@@ -5,7 +5,6 @@ import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
-import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
 import { configureSecurityHeaders } from './security-headers';
 import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
 
@@ -32,11 +31,9 @@ interface HttpResponse {
   json(body: unknown): void;
 }
 
-const OTLP_TRACES_PATH = '/v1/traces';
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
-/** The OTLP/HTTP paths, whose receivers read their bodies themselves. */
-const OTLP_PATHS = new Set([OTLP_TRACES_PATH, '/v1/metrics', '/v1/logs']);
-const isOtlp = (req: HttpRequest) => OTLP_PATHS.has(req.url.split('?')[0].replace(/\/+$/, ''));
+/** OTLP/HTTP (/v1/<signal>): its receiver (src/otlp) reads the body itself, protobuf or JSON. */
+const isOtlp = (req: HttpRequest) => req.url.startsWith('/v1/');
 const mediaType = (req: HttpRequest) =>
   String(req.headers['content-type'] ?? '')
     .split(';')[0]
@@ -85,16 +82,6 @@ export function configureHttp(app: INestApplication): void {
     const seconds = ingest.retryAfterSeconds();
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
-  });
-  // OTLP/HTTP: the receiver reads the body itself (protobuf or JSON, gzip, limit checked while
-  // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
-  // are refused first, without reading anything.
-  const traces = app.get(TraceIngestService, { strict: false });
-  express.use(OTLP_TRACES_PATH, async (req: HttpRequest, res: HttpResponse, next: () => void) => {
-    if (req.method !== 'POST' || (await traces.waitForRoom())) return next();
-    const refusal = traces.refusal();
-    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
-    res.status(refusal.getStatus()).json(refusal.getResponse());
   });
   express.use('/api', requireJsonBodies);
   express.useBodyParser('json', {
