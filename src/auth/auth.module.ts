@@ -10,7 +10,14 @@ import { TokenStore } from './token-store';
 /** Bearer-token authentication and role permissions for every route (a global guard). */
 @Module({
   controllers: [AuthAdminController],
-  providers: [TokenStore, AuthAdminService, AuthEventsService, AdminBootstrapService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenStore],
+  providers: [
+    TokenStore,
+    AuthAdminService,
+    AuthEventsService,
+    AdminBootstrapService,
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+  ],
+  exports: [TokenStore, AuthGuard],
 })
 export class AuthModule {}

@@ -27,7 +27,8 @@ const exact = z
   .enum(['true', 'false'], { message: 'must be true or false' })
   .transform((v) => v === 'true')
   .optional();
-const range = z.object({ from: isoDate, to: isoDate, exact });
+// Strict: an unknown parameter is refused naming it, as the registry's DTOs and the trace filter do.
+const range = z.object({ from: isoDate, to: isoDate, exact }).strict();
 const timeseriesQuery = range.extend({ bucket: z.enum(['hour', 'day']).default('hour') });
 const topQuery = range.extend({
   entity_type: z.enum(ENTITY_TYPES),
@@ -42,7 +43,8 @@ const rollupBody = z
       .min(1)
       .max(24 * 400),
   })
-  .partial();
+  .partial()
+  .strict();
 
 /** Parses query or body parameters; a bad one answers 400 naming it. */
 function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
@@ -52,7 +54,11 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
     statusCode: 400,
     error: 'Bad Request',
     message: 'invalid parameters',
-    errors: result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', reason: i.message })),
+    errors: result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ field: [...i.path, key].join('.'), reason: `${key} should not exist` }))
+        : [{ field: i.path.join('.') || '(body)', reason: i.message }],
+    ),
   });
 }
 

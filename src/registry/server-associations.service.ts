@@ -77,7 +77,7 @@ export class ServerAssociationsService {
   }
 
   private async check(principal: Principal, meta: RequestMeta, serverId: string, kind: string, memberId: string) {
-    if (!(kind in ASSOCIATIONS)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
+    if (!Object.hasOwn(ASSOCIATIONS, kind)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
     const { table, column } = ASSOCIATIONS[kind as Kind];
     const server = await this.registry.findVisible(SERVERS, principal, meta, serverId, PERMISSIONS.registryWrite);
     if (!canChange(principal, server))
