@@ -45,6 +45,8 @@ interface HttpResponse {
 
 const OTLP_TRACES_PATH = '/v1/traces';
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
+/** The OTLP/HTTP paths, whose receivers read their bodies themselves (marked by the router's matching: http/own-body.ts). */
+const OTLP_PATHS = [OTLP_TRACES_PATH, '/v1/metrics', '/v1/logs'];
 const mediaType = (req: HttpRequest) =>
   String(req.headers['content-type'] ?? '')
     .split(';')[0]
@@ -111,7 +113,7 @@ export function configureHttp(app: INestApplication): void {
   // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
   // are refused first, without reading anything.
   const traces = app.get(TraceIngestService, { strict: false });
-  ownBodyRoute(express, OTLP_TRACES_PATH);
+  for (const path of OTLP_PATHS) ownBodyRoute(express, path);
   express.use(OTLP_TRACES_PATH, async (req: HttpRequest, res: HttpResponse, next: () => void) => {
     if (req.method !== 'POST' || (await traces.waitForRoom())) return next();
     const refusal = traces.refusal();

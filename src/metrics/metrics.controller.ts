@@ -75,6 +75,13 @@ const EXECUTION_SCHEMA = {
     is_success: { type: 'boolean' },
     error_message: { type: 'string', description: 'cut to 4096 characters' },
     interaction_type: { type: 'string', minLength: 1, maxLength: 50, description: 'A2A agents only (default invoke)' },
+    error_type: { type: 'string', maxLength: 255, description: 'the error class (tool_error, TimeoutError…)' },
+    trace_id: {
+      type: 'string',
+      pattern: '^[0-9a-fA-F]{32}$',
+      description: 'with span_id: the span this execution is (stored once with it)',
+    },
+    span_id: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
   },
 };
 const KIND_PARAM = { name: 'kind', enum: ['tools', 'servers', 'resources', 'prompts', 'a2a-agents'] };

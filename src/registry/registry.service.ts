@@ -48,14 +48,21 @@ export class RegistryService {
       new Logger('Secrets').warn(
         keys.production
           ? 'NODE_ENV=production and SECRET_KEY is not set: changes that carry a secret are refused (503)'
-          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see README, "Secret encryption")',
+          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see docs/operations.md, "Secret encryption")',
       );
   }
 
-  async list(resource: RegistryResource, principal: Principal, query: ListQueryDto): Promise<Page> {
+  /** `narrow` restricts the list further (a server's members), on the alias `e`. */
+  async list(
+    resource: RegistryResource,
+    principal: Principal,
+    query: ListQueryDto,
+    narrow?: (qb: SelectQueryBuilder<RegistryRow>) => void,
+  ): Promise<Page> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const qb = this.db.getRepository(resource.entity).createQueryBuilder('e');
     this.scopeToVisible(qb, principal);
+    narrow?.(qb);
     if (query.cursor !== undefined) {
       const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', `cursor ${CURSOR_RULE}`);

@@ -9,6 +9,8 @@ export interface TraceFilter {
   service?: string;
   /** The root span's name. */
   name?: string;
+  /** The name of some span of the trace (of `service`, when given): Jaeger's operation. */
+  operation?: string;
   status?: 'ok' | 'error' | 'unset';
   minDurationMs?: number;
   maxDurationMs?: number;
@@ -46,6 +48,7 @@ export const MAX_WINDOW_MS = 31 * DAY_MS;
 const KNOWN = new Set([
   'service',
   'name',
+  'operation',
   'status',
   'min_duration_ms',
   'max_duration_ms',
@@ -105,6 +108,7 @@ export function parseTraceFilter(input: Record<string, unknown>, now = new Date(
 
   filter.service = text('service');
   filter.name = text('name');
+  filter.operation = text('operation');
   filter.model = text('model');
   const status = text('status', 10);
   if (status !== undefined) {

@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { parseIsoDateTime } from '../../common/time';
 import { attributeCandidates, TraceFilter, windowOf } from './trace-filter';
+import { hiddenSpanCondition, TraceScope } from './trace-visibility';
 
 /**
  * SQL for a trace search over the summary table, built from a parsed filter: every value is
@@ -56,13 +57,30 @@ export const SUMMARY_COLUMNS = `t.trace_id, t.name AS root_name, t.root_service,
   ${isoText('t.end_time')} AS end_time, t.duration_ms, t.span_count, t.error_count, t.status, t.services, t.models,
   t.input_tokens, t.output_tokens, t.total_tokens`;
 
-export function searchQuery(filter: TraceFilter, cursor: SearchCursor | null, now = new Date()): { sql: string; params: unknown[] } {
+/** Spans of trace `t` within its time and the searched window (so partitions prune). */
+const traceSpans = (from: string, to: string) => `observability_spans s
+       WHERE s.trace_id = t.trace_id AND s.start_time >= t.start_time AND s.start_time <= t.end_time
+         AND s.start_time >= ${from} AND s.start_time < ${to}::timestamptz + ${SPAN_SLACK}`;
+
+/** `scope`: the caller's visible entities (trace-visibility.ts); null: every trace. */
+export function searchQuery(
+  filter: TraceFilter,
+  cursor: SearchCursor | null,
+  now = new Date(),
+  scope: TraceScope = null,
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (value: unknown) => `$${params.push(value)}`;
   const { from, to } = windowOf(filter, now);
   const where = [`t.start_time >= ${p(from.toISOString())}`, `t.start_time < ${p(to.toISOString())}`];
   if (filter.service) where.push(`t.services @> ARRAY[${p(filter.service)}::text]`);
   if (filter.name) where.push(`t.name = ${p(filter.name)}`);
+  if (filter.operation) {
+    const service = filter.service ? ` AND s.service = ${p(filter.service)}` : '';
+    where.push(
+      `EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))} AND s.name = ${p(filter.operation)}${service})`,
+    );
+  }
   if (filter.status) where.push(`t.status = ${p(filter.status)}`);
   if (filter.minDurationMs !== undefined) where.push(`t.duration_ms >= ${p(filter.minDurationMs)}`);
   if (filter.maxDurationMs !== undefined) where.push(`t.duration_ms <= ${p(filter.maxDurationMs)}`);
@@ -76,11 +94,13 @@ export function searchQuery(filter: TraceFilter, cursor: SearchCursor | null, no
           .join(' OR ')})`,
     );
     // Every attribute on one span of the trace (like Jaeger's tags).
-    where.push(`EXISTS (SELECT 1 FROM observability_spans s
-       WHERE s.trace_id = t.trace_id AND s.start_time >= t.start_time AND s.start_time <= t.end_time
-         AND s.start_time >= ${p(from.toISOString())} AND s.start_time < ${p(to.toISOString())}::timestamptz + ${SPAN_SLACK}
+    where.push(`EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))}
          AND ${matches.join(' AND ')})`);
   }
+  if (scope)
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))} AND (${hiddenSpanCondition(scope, p)}))`,
+    );
   const { column, cast } = SORT_COLUMN[filter.sort];
   if (cursor) where.push(`(${column}, t.trace_id) < (${p(cursor.key)}::${cast}, ${p(cursor.traceId)})`);
   const sql = `SELECT ${SUMMARY_COLUMNS}
