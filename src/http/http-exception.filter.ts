@@ -30,9 +30,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body: ApiError | object =
       passthrough && typeof passthrough === 'object' && !('message' in passthrough) ? passthrough : this.toApiError(exception);
     const status = exception instanceof HttpException ? exception.getStatus() : (body as ApiError).statusCode;
-    if (exception instanceof Error && 'retryAfterSeconds' in exception) {
-      res.setHeader('Retry-After', String((exception as { retryAfterSeconds: number }).retryAfterSeconds));
-    }
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
     res.statusCode = status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(JSON.stringify(body));
@@ -94,4 +93,11 @@ function describeKey(detail: string | undefined): string | null {
   if (!detail) return null;
   const m = /^Key \((.+)\)=\((.*)\) (.+)\.?$/.exec(detail);
   return m ? `${m[1]}=${m[2]} ${m[3].replace(/\.$/, '')}` : null;
+}
+
+/** The seconds an error tells the client to wait (Retry-After), or null. */
+export function retryAfterOf(exception: unknown): number | null {
+  return exception instanceof Error && 'retryAfterSeconds' in exception
+    ? Number((exception as { retryAfterSeconds: number }).retryAfterSeconds)
+    : null;
 }
