@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, parseIsoDateTime } from '../../common/time';
+import { DAY_MS, HOUR_MS, isSupportedTime, MINUTE_MS, parseIsoDateTime } from '../../common/time';
 
 /**
  * The trace search filter, parsed from query parameters (strings) or from a saved query's
@@ -137,7 +137,8 @@ export function parseTraceFilter(input: Record<string, unknown>, now = new Date(
   filter.to = date('to');
   if (errors.length === 0) {
     const { from, to } = windowOf(filter, now);
-    if (from >= to) problem('from', 'must be before to');
+    if (!isSupportedTime(from)) problem('from', 'must be in years 0001-9999 (by default it is `to` minus lookback)');
+    else if (from >= to) problem('from', 'must be before to');
     else if (to.getTime() - from.getTime() > MAX_WINDOW_MS) problem('from', 'the window may cover at most 31 days');
   }
   if (errors.length) throw new FilterError(errors);

@@ -79,9 +79,14 @@ export class TraceQueryController {
 
   @Get(':traceId')
   @RequirePermission(PERMISSIONS.tracesRead)
-  @ApiOperation({ summary: 'A whole trace: its spans ordered by start, each with its events' })
+  @ApiOperation({
+    summary: 'A whole trace: its spans ordered by start, each with its events; with include=logs, its log records too',
+    description: 'include=logs adds `logs`: the records of the logs database carrying this trace id, oldest first (at most 1000).',
+  })
   @ApiParam({ name: 'traceId', description: '32 hexadecimal characters' })
-  trace(@CurrentPrincipal() principal: Principal, @Param('traceId') traceId: string) {
-    return this.traces.trace(traceId, principal);
+  @ApiQuery({ name: 'include', required: false, enum: ['logs'] })
+  trace(@CurrentPrincipal() principal: Principal, @Param('traceId') traceId: string, @Query('include') include?: unknown) {
+    if (include !== undefined && include !== 'logs') throw badField('include', 'include must be logs');
+    return include === 'logs' ? this.traces.traceWithLogs(traceId, principal) : this.traces.trace(traceId, principal);
   }
 }

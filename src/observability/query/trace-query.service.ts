@@ -1,12 +1,15 @@
 import { badField } from '../../common/field-errors';
+import { CURSOR_RULE } from '../../common/cursor';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { HOUR_MS } from '../../common/time';
 import { OBSERVABILITY_DB } from '../../database/roles';
 import { Principal } from '../../auth/principal';
 import { resourceByPath } from '../../registry/registry-resource';
 import { RegistryService } from '../../registry/registry.service';
 import { assembleTraces, EventRow, SpanRow, TraceDetail, TraceSummaryRow } from './trace-detail';
+import { LogsQueryService } from '../../logs/logs-query.service';
 import { FilterError, parseTraceFilter, TraceFilter, windowOf } from './trace-filter';
 import { cursorAfter, decodeSearchCursor, isoText, searchQuery } from './trace-search';
 import { ENTITY_ID_ATTRIBUTES, hidesTrace, traceScope, TraceScope } from './trace-visibility';
@@ -80,6 +83,7 @@ export class TraceQueryService {
   constructor(
     @InjectDataSource(OBSERVABILITY_DB) private readonly db: DataSource,
     private readonly registry: RegistryService,
+    private readonly logs: LogsQueryService,
   ) {}
 
   /** The entities the caller may see, per span attribute naming one; null for admins. */
@@ -108,6 +112,17 @@ export class TraceQueryService {
     return trace;
   }
 
+  /**
+   * The trace and its log records: the trace from the observability database, the records from
+   * the logs database (never a join across roles), over the trace's time with an hour each side.
+   */
+  async traceWithLogs(traceId: string, principal: Principal) {
+    const trace = await this.trace(traceId, principal);
+    const from = new Date(Date.parse(trace.start_time) - HOUR_MS);
+    const to = new Date(Date.parse(trace.end_time) + HOUR_MS);
+    return { ...trace, logs: await this.logs.logsOfTrace(trace.trace_id, from, to) };
+  }
+
   /** Traces matching the filter, newest first (or longest, or most tokens), a page at a time. */
   async search(
     filter: TraceFilter,
@@ -115,7 +130,7 @@ export class TraceQueryService {
     cursorText?: string,
   ): Promise<{ items: TraceSummaryItem[]; next_cursor: string | null }> {
     const cursor = cursorText ? decodeSearchCursor(cursorText, filter.sort) : null;
-    if (cursorText && !cursor) throw badField('cursor', 'cursor is not a next_cursor of this search (sort order included)');
+    if (cursorText && !cursor) throw badField('cursor', `cursor ${CURSOR_RULE} (sort order included)`);
     const { sql, params } = searchQuery(filter, cursor, new Date(), await this.scopeOf(principal));
     const rows: SummaryRow[] = await this.db.query(sql, params);
     const page = rows.slice(0, filter.limit);

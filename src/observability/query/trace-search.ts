@@ -1,3 +1,5 @@
+import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { parseIsoDateTime } from '../../common/time';
 import { attributeCandidates, TraceFilter, windowOf } from './trace-filter';
 import { hiddenSpanCondition, TraceScope } from './trace-visibility';
 
@@ -16,21 +18,24 @@ export interface SearchCursor {
 }
 
 export function encodeSearchCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.traceId]), 'utf8').toString('base64url');
+  return encodeCursor([cursor.sort, cursor.key, cursor.traceId]);
 }
+
+/** Each sort key as its column holds it: a time through the one date parser, a finite double, a bigint. */
+const KEY_CHECK: Record<TraceFilter['sort'], (key: string) => boolean> = {
+  start: (key) => parseIsoDateTime(key) !== null,
+  duration: (key) => /^-?\d{1,16}(\.\d{1,17})?(e[-+]?\d{1,3})?$/i.test(key) && Number.isFinite(Number(key)),
+  tokens: (key) => /^-?\d{1,18}$/.test(key),
+};
 
 /** The cursor, or null when it is not one of ours or belongs to another sort order. */
 export function decodeSearchCursor(text: string, sort: TraceFilter['sort']): SearchCursor | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 3 || value[0] !== sort) return null;
-    const [, key, traceId] = value as [string, unknown, unknown];
+  return decodeCursor(text, (values) => {
+    if (values.length !== 3 || values[0] !== sort) return null;
+    const [, key, traceId] = values;
     if (typeof key !== 'string' || typeof traceId !== 'string' || !/^[0-9a-f]{32}$/.test(traceId)) return null;
-    if (sort === 'start' ? Number.isNaN(Date.parse(key)) : !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(key)) return null;
-    return { sort, key, traceId };
-  } catch {
-    return null;
-  }
+    return KEY_CHECK[sort](key) ? { sort, key, traceId } : null;
+  });
 }
 
 const SORT_COLUMN: Record<TraceFilter['sort'], { column: string; cast: string }> = {
