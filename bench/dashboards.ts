@@ -26,12 +26,13 @@ import { PartitionMaintainer } from '../src/partitioning/partition-maintainer';
 import { PARTITIONED_TABLES } from '../src/role-registry';
 import { RELATIVE_ACCURACY } from '../src/metrics/sketch/response-time-sketch';
 import { fmtMs, p, startDatabase, startService, timed } from './support';
+import { topBreakdown } from './top-breakdown';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const PEAK = Number(process.env.BENCH_PEAK_DAY_ROWS ?? Math.round(ROWS * 0.157));
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const RAW_RUNS = Number(process.env.BENCH_RAW_RUNS ?? 3);
-const TOOLS = 50;
+const TOOLS = Number(process.env.BENCH_TOOLS ?? 50);
 const TOKEN = `ff_bench_${randomBytes(24).toString('hex')}`;
 
 // Per tool: a log-normal with its own median and spread; every seventh tool is bimodal (a slow path).
@@ -212,6 +213,31 @@ async function main(): Promise<void> {
       answers[call.name] = { service: await api(call.path), raw: await sql(call.raw, call.params) };
       report(call.name, p(service, 0.95), p(raw, 0.95), `< ${call.goal} ms`, p(service, 0.95) < call.goal);
     }
+
+    // The same top 10 in plain SQL from the rollups (fourfold_sketch_quantile), beside percentile_cont over the raw rows.
+    const sketchTop = `SELECT tool_id, sum(total_count) AS calls, fourfold_sketch_quantile(fourfold_sketch_merge(response_time_sketch), 0.99) AS p99
+                         FROM tool_metrics_hourly WHERE period = 'day' AND hour_start >= $1 AND hour_start < $2
+                        GROUP BY 1 ORDER BY 3 DESC LIMIT 10`;
+    const dayFrom = new Date(Math.ceil(Date.parse(from30) / DAY_MS) * DAY_MS);
+    const dayTo = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+    const sketchRuns = await timed(RUNS, () => sql(sketchTop, [dayFrom, dayTo]));
+    const exactRuns = await timed(RAW_RUNS, () => sql(calls[3].raw, [dayFrom, dayTo]));
+    const sketchRows = await sql(sketchTop, [dayFrom, dayTo]);
+    const exactRows = new Map((await sql(calls[3].raw, [dayFrom, dayTo])).map((r) => [r.tool_id as string, Number(r.p99)]));
+    const sqlWorst = Math.max(
+      ...sketchRows.filter((r) => exactRows.has(r.tool_id)).map((r) => relError(Number(r.p99), exactRows.get(r.tool_id)!)),
+    );
+    report(
+      `SQL: top 10 by p99, fourfold_sketch_quantile, ${Math.round((dayTo.getTime() - dayFrom.getTime()) / DAY_MS)} days`,
+      p(sketchRuns, 0.95),
+      p(exactRuns, 0.95),
+      '≤ 1 % of percentile_cont',
+      sqlWorst <= RELATIVE_ACCURACY,
+      `daily rows of ${TOOLS} tools; worst error ${(sqlWorst * 100).toFixed(3)} %`,
+    );
+    console.log('\ntop 10 by p99, 30 days, window ending now — where the time goes (p50 of each part alone):');
+    for (const [part, ms, note] of await topBreakdown(db, new Date(from30), now, now, 5))
+      console.log(`  ${part.padEnd(48)} ${fmtMs(ms).padStart(8)}   ${note}`);
 
     // Error bound: the service's percentiles against percentile_cont over the same rows.
     let worst = 0;

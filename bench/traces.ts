@@ -7,9 +7,12 @@
  *      real service (src/main.ts, a child process), until every span is committed; then the same
  *      with OBSERVABILITY_SELF_TRACES=true (the service traces itself into the same tables);
  *   3. queries: with BENCH_QUERY_SPANS (default 5,000,000) spans over the last 24 hours, p50/p95
- *      of GET /api/v1/traces/:id and of a one-hour search by service and min duration.
+ *      of GET /api/v1/traces/:id and of a one-hour search by service and min duration, and the
+ *      same through the Jaeger API (/jaeger/api/traces/:id, a one-hour search as Grafana sends it),
+ *      its services and operations, and its dependency graph over the whole day.
  *
- * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans).
+ * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans);
+ * BENCH_TRACES_INGEST=off skips 1 and 2 (queries only).
  */
 import { cpus, totalmem } from 'node:os';
 import { Agent, request } from 'node:http';
@@ -29,6 +32,7 @@ const PER_REQUEST = Number(process.env.BENCH_TRACES_PER_REQUEST ?? 50);
 const TOKEN = `ff_bench_traces_${Date.now().toString(36)}_0123456789abcdef`;
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const HOUR = 3_600_000;
+const INGEST = process.env.BENCH_TRACES_INGEST !== 'off';
 
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -157,12 +161,55 @@ async function latencies(port: number, paths: string[]): Promise<{ p50: number; 
     const res = await send(agent, port, 'GET', path);
     times.push(performance.now() - t);
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${res.text.slice(0, 200)}`);
-    const body = JSON.parse(res.text) as { items?: unknown[]; spans?: unknown[] };
-    items += (body.items ?? body.spans ?? []).length;
+    const body = JSON.parse(res.text) as { items?: unknown[]; spans?: unknown[]; data?: unknown[] };
+    items += (body.items ?? body.spans ?? body.data ?? []).length;
   }
   agent.destroy();
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), items: items / paths.length };
+}
+
+/** The Jaeger API as Grafana and the Jaeger UI call it, over the same spans. */
+async function jaegerLatencies(port: number, sample: string[]) {
+  const µs = (d: Date) => String(d.getTime() * 1000);
+  const searches = Array.from({ length: 200 }, (_, i) => {
+    const to = new Date(Date.now() - 5 * 60_000 - Math.random() * 23 * HOUR);
+    const q = new URLSearchParams({
+      service: SERVICES[i % SERVICES.length],
+      minDuration: '1s',
+      limit: '20',
+      start: µs(new Date(to.getTime() - HOUR)),
+      end: µs(to),
+      lookback: 'custom',
+    });
+    return `/jaeger/api/traces?${q}`;
+  });
+  const endTs = Date.now();
+  return [
+    [
+      'Jaeger: trace by id',
+      await latencies(
+        port,
+        Array.from({ length: 300 }, (_, i) => `/jaeger/api/traces/${sample[i % sample.length]}`),
+      ),
+      'target p95 < 20 ms',
+    ],
+    ['Jaeger: 1-hour search (whole traces)', await latencies(port, searches), 'target p95 < 100 ms'],
+    ['Jaeger: services (last day)', await latencies(port, Array(20).fill('/jaeger/api/services')), 'picker'],
+    [
+      'Jaeger: operations of a service',
+      await latencies(
+        port,
+        SERVICES.map((s) => `/jaeger/api/services/${s}/operations`),
+      ),
+      'picker',
+    ],
+    [
+      'Jaeger: dependencies over a day',
+      await latencies(port, Array(5).fill(`/jaeger/api/dependencies?endTs=${endTs}&lookback=86400000`)),
+      'bounded scan',
+    ],
+  ] as const;
 }
 
 async function main(): Promise<void> {
@@ -203,29 +250,32 @@ async function main(): Promise<void> {
       if ((await spanCount(url)) !== spans) throw new Error('baseline span count mismatch');
       return ms;
     };
-    const rawMs = await timedCopy(false);
-    const baseMs = await timedCopy(true);
-    const base = rate(spans, baseMs);
-    await reset(url);
-    const http = await httpRun(url, bodies, spans);
-    await reset(url);
-    const traced = await httpRun(url, bodies, spans, { OBSERVABILITY_SELF_TRACES: 'true' });
+    if (INGEST) await ingestRuns();
+    async function ingestRuns() {
+      const rawMs = await timedCopy(false);
+      const baseMs = await timedCopy(true);
+      const base = rate(spans, baseMs);
+      await reset(url);
+      const http = await httpRun(url, bodies, spans);
+      await reset(url);
+      const traced = await httpRun(url, bodies, spans, { OBSERVABILITY_SELF_TRACES: 'true' });
 
-    const line = (name: string, r: number, note: string) =>
-      console.log(`${name.padEnd(46)} ${String(r).padStart(8)} spans/s   ratio ${(r / base).toFixed(2)}   ${note}`);
-    line('baseline: plain COPY (summary trigger on)', base, `${(baseMs / 1000).toFixed(2)} s`);
-    line('  plain COPY, trigger off (for reference)', rate(spans, rawMs), `${(rawMs / 1000).toFixed(2)} s`);
-    line(
-      `http: POST /v1/traces protobuf ×${CLIENTS}`,
-      rate(spans, http.ms),
-      `${(http.ms / 1000).toFixed(2)} s (target ≥ 0.50), ${http.refused} × 429/503`,
-    );
-    line(
-      'http, OBSERVABILITY_SELF_TRACES=true',
-      rate(spans, traced.ms),
-      `${(traced.ms / 1000).toFixed(2)} s, ${traced.refused} × 429/503, ${traced.selfSpans} own spans stored`,
-    );
-    console.log(`self-tracing overhead on ingest: ${(((traced.ms - http.ms) / http.ms) * 100).toFixed(1)} %\n`);
+      const line = (name: string, r: number, note: string) =>
+        console.log(`${name.padEnd(46)} ${String(r).padStart(8)} spans/s   ratio ${(r / base).toFixed(2)}   ${note}`);
+      line('baseline: plain COPY (summary trigger on)', base, `${(baseMs / 1000).toFixed(2)} s`);
+      line('  plain COPY, trigger off (for reference)', rate(spans, rawMs), `${(rawMs / 1000).toFixed(2)} s`);
+      line(
+        `http: POST /v1/traces protobuf ×${CLIENTS}`,
+        rate(spans, http.ms),
+        `${(http.ms / 1000).toFixed(2)} s (target ≥ 0.50), ${http.refused} × 429/503`,
+      );
+      line(
+        'http, OBSERVABILITY_SELF_TRACES=true',
+        rate(spans, traced.ms),
+        `${(traced.ms / 1000).toFixed(2)} s, ${traced.refused} × 429/503, ${traced.selfSpans} own spans stored`,
+      );
+      console.log(`self-tracing overhead on ingest: ${(((traced.ms - http.ms) / http.ms) * 100).toFixed(1)} %\n`);
+    }
 
     await reset(url);
     const sample = await fillForQueries(url, copy);
@@ -248,6 +298,11 @@ async function main(): Promise<void> {
       console.log(
         `  1-hour search, service + min duration  p50 ${search.p50.toFixed(1)} ms   p95 ${search.p95.toFixed(1)} ms   (target p95 < 100 ms; ${search.items.toFixed(0)} items a page)`,
       );
+      const jaeger = await jaegerLatencies(service.port, sample);
+      for (const [name, r, target] of jaeger)
+        console.log(
+          `  ${name.padEnd(38)} p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   (${target}; ${r.items.toFixed(0)} items)`,
+        );
     } finally {
       await service.stop();
     }

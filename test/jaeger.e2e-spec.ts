@@ -183,7 +183,9 @@ describe('Jaeger query API', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['limit', 'minDuration']);
     expect(bad.body.errors[0]).toMatchObject({ code: 400, msg: expect.any(String) });
     expect((await jaeger('/traces/not-hex')).status).toBe(400);
-    expect((await app.get('/jaeger/api/services', null)).body).toMatchObject({ data: null, errors: [{ code: 401 }] });
+    // Refused before the route is reached (authentication precedes the body parser): fourfold's own shape.
+    const anonymous = await app.get('/jaeger/api/services', null);
+    expect([anonymous.status, anonymous.body.statusCode]).toEqual([401, 401]);
   });
 
   it('draws the service graph from parent-child spans that cross services', async () => {

@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS } from '../src/common/time';
 import { startApp, TestApp } from './support/app';
+import { DISTRIBUTIONS } from './support/distributions';
 import { createDatabase, dropDatabase, query } from './support/postgres';
 
 /**
@@ -10,16 +11,6 @@ import { createDatabase, dropDatabase, query } from './support/postgres';
 const BOUND = 0.01;
 const QS = [0.5, 0.9, 0.95, 0.99];
 const N = 12_000; // per entity, over three days
-
-// A standard normal by Box-Muller (random_normal() is PostgreSQL 16 and newer; these specs also run on 15).
-const NORMAL = `(sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))`;
-// Response times in seconds, from a uniform u in (0, 1] and standard normals.
-const DISTRIBUTIONS: Record<string, string> = {
-  skewed: `exp(ln(0.2) + 1.6 * ${NORMAL})`, // log-normal, σ = 1.6
-  multimodal: `CASE WHEN u < 0.55 THEN abs(0.012 * (1 + 0.1 * ${NORMAL})) WHEN u < 0.9 THEN 0.35 * exp(0.15 * ${NORMAL}) ELSE 4 + 2 * random() END`,
-  heavy: `0.005 / power(u, 1 / 1.1)`, // Pareto, α = 1.1: infinite variance
-  ties: `(floor(u * 4) * 0.25)`, // 0, 0.25, 0.5, 0.75: exact ties, and zeros
-};
 
 const within = (estimate: number | null, exact: number) => {
   expect(estimate).not.toBeNull();

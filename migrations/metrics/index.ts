@@ -2,6 +2,7 @@ import { MetricsSchema1795400000001 } from './1795400000001-metrics-schema';
 import { MetricsRollupSketches1795411000001 } from './1795411000001-metrics-rollup-sketches';
 import { MetricsSortedArray1795630000000 } from './1795630000000-metrics-sorted-array';
 import { MetricsErrorType1796100000000 } from './1796100000000-metrics-error-type';
+import { MetricsSketchFunctions1796200000000 } from './1796200000000-metrics-sketch-functions';
 
 /** Migrations of the metrics role, oldest first. */
 export const metricsMigrations = [
@@ -9,4 +10,5 @@ export const metricsMigrations = [
   MetricsRollupSketches1795411000001,
   MetricsSortedArray1795630000000,
   MetricsErrorType1796100000000,
+  MetricsSketchFunctions1796200000000,
 ];

@@ -23,4 +23,13 @@ export const METRICS_ROLE: RoleDefinition = {
   migrations: metricsMigrations,
   partitionedTables: [...EXECUTION_TABLES, ...OTHER_RAW_TABLES.map((table) => partitionedTable(table, METRICS_DB, 'metrics'))],
   synchronousCommit: () => 'off',
+  // Percentiles in SQL over the stored sketches (migration 1796200000000); the aggregate is dropped before its support functions.
+  functions: [
+    'fourfold_sketch_merge',
+    'fourfold_sketch_quantile',
+    'fourfold_sketch_merge_final',
+    'fourfold_sketch_check',
+    'fourfold_sketch_bins',
+    'fourfold_sketch_bin_value',
+  ],
 };

@@ -23,7 +23,8 @@ export interface DropOptions {
 async function roleFunctions(source: MoveSession, names: string[]): Promise<{ before: string[]; after: string[] }> {
   const rows: Array<{ signature: string; trigger: boolean }> = await source.query(
     `SELECT p.oid::regprocedure::text AS signature, p.prorettype = 'trigger'::regtype AS trigger
-       FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = ANY($1) ORDER BY 1`,
+       FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = ANY($1)
+      ORDER BY p.prokind <> 'a', 1`,
     [names],
   );
   return { before: rows.filter((r) => !r.trigger).map((r) => r.signature), after: rows.filter((r) => r.trigger).map((r) => r.signature) };
@@ -62,7 +63,8 @@ export async function dropRoleTables(
     }
     const dropped: string[] = [];
     const routines = await roleFunctions(source, functions);
-    for (const signature of routines.before) await source.query(`DROP FUNCTION ${signature}`);
+    // DROP ROUTINE: aggregates too (listed first, before the functions they are made of).
+    for (const signature of routines.before) await source.query(`DROP ROUTINE ${signature}`);
     for (const shape of [...ordered].reverse()) {
       await source.query(`DROP TABLE ${ident(shape.table)}`);
       dropped.push(shape.table);

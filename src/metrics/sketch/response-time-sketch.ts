@@ -1,5 +1,4 @@
 import { LogarithmicMapping } from '@datadog/sketches-js/dist/ddsketch/mapping';
-import { DenseStore } from '@datadog/sketches-js/dist/ddsketch/store';
 
 /**
  * Mergeable response-time sketches: DDSketch (Masson, Rim, Lee, VLDB 2019) through
@@ -32,9 +31,57 @@ export type Percentiles = [p50: number | null, p90: number | null, p95: number |
 
 const clamp = (x: number) => Math.min(Math.max(x, MIN_VALUE), MAX_VALUE);
 
+/**
+ * Counts per key in one typed array over [offset, offset + length), grown by doubling: merging
+ * a stored sketch is one indexed add per bin. (The library's DenseStore does the same with a
+ * range check and a resize test per add; merging thousands of rollup sketches for a 30-day
+ * ranking spent most of its Node time there: BENCHMARKS.md.) Keys are int16 in the stored form.
+ */
+class KeyCounts {
+  counts = new Float64Array(0);
+  offset = 0;
+
+  add(key: number, n: number): void {
+    let i = key - this.offset;
+    if (i < 0 || i >= this.counts.length) i = this.cover(key);
+    this.counts[i] += n;
+  }
+
+  /** Grows the array to hold `key` (with room on that side); returns its index. */
+  private cover(key: number): number {
+    if (this.counts.length === 0) {
+      this.counts = new Float64Array(256);
+      this.offset = key - 128;
+      return key - this.offset;
+    }
+    const low = Math.min(this.offset, key - 64);
+    const high = Math.max(this.offset + this.counts.length, key + 65);
+    const size = Math.max(high - low, this.counts.length * 2);
+    const start = key < this.offset ? high - size : low;
+    const grown = new Float64Array(size);
+    grown.set(this.counts, this.offset - start);
+    this.counts = grown;
+    this.offset = start;
+    return key - start;
+  }
+
+  /** The smallest key whose running count exceeds `rank` (the library's keyAtRank, lower = true). */
+  keyAtRank(rank: number): number {
+    let running = 0;
+    let last = this.offset;
+    for (let i = 0; i < this.counts.length; i++) {
+      if (this.counts[i] === 0) continue;
+      running += this.counts[i];
+      last = i + this.offset;
+      if (running > rank) return last;
+    }
+    return last;
+  }
+}
+
 /** Bins merged from any number of stored sketches (and values), with exact count, min and max. */
 export class ResponseTimeSketch {
-  private readonly store = new DenseStore();
+  private readonly store = new KeyCounts();
   count = 0;
   min = Infinity;
   max = -Infinity;
@@ -57,14 +104,18 @@ export class ResponseTimeSketch {
     if (encoded[0] !== SKETCH_VERSION) throw new Error(`unknown sketch version ${encoded[0]}`);
     let lowKey = Infinity;
     let highKey = -Infinity;
-    for (let o = 1; o + BIN_BYTES <= encoded.length; o += BIN_BYTES) {
-      const key = encoded.readInt16BE(o);
-      const n = encoded.readInt32BE(o + 2);
+    const b = encoded;
+    let count = 0;
+    for (let o = 1; o + BIN_BYTES <= b.length; o += BIN_BYTES) {
+      // int16 and int32, big-endian, read inline (Buffer's readers check bounds on every call).
+      const key = ((b[o] << 24) >> 16) | b[o + 1];
+      const n = (b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5];
       this.store.add(key, n);
-      this.count += n;
-      lowKey = Math.min(lowKey, key);
-      highKey = Math.max(highKey, key);
+      count += n;
+      if (key < lowKey) lowKey = key;
+      if (key > highKey) highKey = key;
     }
+    this.count += count;
     if (lowKey === Infinity) return this;
     this.min = Math.min(this.min, min ?? MAPPING.value(lowKey) / (1 + RELATIVE_ACCURACY));
     this.max = Math.max(this.max, max ?? MAPPING.value(highKey) / (1 - RELATIVE_ACCURACY));
@@ -91,7 +142,7 @@ export class ResponseTimeSketch {
   /** The stored form (see above). */
   encode(): Buffer {
     const bins: Array<[number, number]> = [];
-    const { bins: counts, offset } = this.store;
+    const { counts, offset } = this.store;
     for (let i = 0; i < counts.length; i++) if (counts[i] > 0) bins.push([i + offset, counts[i]]);
     const out = Buffer.alloc(1 + bins.length * BIN_BYTES);
     out[0] = SKETCH_VERSION;
