@@ -232,6 +232,17 @@ export const envSchema = z.object({
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
 
+  // MCP sessions (src/sessions) and the purge of expired core rows (src/core/purge).
+  /** A session idle longer than this is gone: refused at once, purged with its messages by the next purge run. */
+  MCP_SESSION_TTL_SECONDS: int(3600, 10, 30 * 86_400),
+  /** Runs the purge of expired sessions, messages, OAuth states and SSO logins on this replica. */
+  CORE_PURGE_ENABLED: bool(true),
+  CORE_PURGE_INTERVAL_SECONDS: int(60, 1, 86_400),
+  /** Rows deleted per purge transaction. */
+  CORE_PURGE_BATCH_ROWS: int(5000, 10, 1_000_000),
+  /** How long a purge statement waits for a lock before it leaves the rows to the next run. */
+  CORE_PURGE_LOCK_TIMEOUT_MS: int(1000, 10, 60_000),
+
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413. */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),

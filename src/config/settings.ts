@@ -103,6 +103,19 @@ export interface TracesSettings {
   json: { maxDepth: number; maxKeys: number };
 }
 
+export interface SessionSettings {
+  /** MCP_SESSION_TTL_SECONDS */
+  ttlSeconds: number;
+}
+
+/** The scheduled purge of expired core rows (src/core/purge). */
+export interface PurgeSettings {
+  enabled: boolean;
+  intervalMs: number;
+  batchRows: number;
+  lockTimeoutMs: number;
+}
+
 export interface GroupPolicy {
   period: PartitionPeriod;
   retentionDays: number;
@@ -130,6 +143,8 @@ export interface Settings {
   metrics: MetricsSettings;
   traces: TracesSettings;
   partitions: PartitionSettings;
+  sessions: SessionSettings;
+  purge: PurgeSettings;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
 }
@@ -193,6 +208,13 @@ export function settingsFromEnv(env: Env): Settings {
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+    },
+    sessions: { ttlSeconds: env.MCP_SESSION_TTL_SECONDS },
+    purge: {
+      enabled: env.CORE_PURGE_ENABLED,
+      intervalMs: env.CORE_PURGE_INTERVAL_SECONDS * 1000,
+      batchRows: env.CORE_PURGE_BATCH_ROWS,
+      lockTimeoutMs: env.CORE_PURGE_LOCK_TIMEOUT_MS,
     },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {

@@ -2,7 +2,7 @@ import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { z } from 'zod';
 import { DATE_TIME_RULE } from '../common/dto-transforms';
 import { badField } from '../common/field-errors';
-import { DAY_MS, parseDecimalInt, parseIsoDateTime } from '../common/time';
+import { DAY_MS, isSupportedTime, parseDecimalInt, parseIsoDateTime } from '../common/time';
 import { ENTITY_TYPES, metricTableByPath, MetricTable } from './metric-tables';
 
 /** Query parameters of the metrics read routes (metrics.controller.ts, analytics/analytics.controller.ts), one home. */
@@ -42,6 +42,7 @@ export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.outp
 export function window(from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
   const end = to ?? new Date();
   const start = from ?? new Date(end.getTime() - DAY_MS);
+  if (!isSupportedTime(start)) throw badField('from', '`from` (default `to` minus 24 hours) must be in years 0001-9999');
   if (start >= end) throw badField('from', '`from` must be before `to`');
   return { from: start, to: end };
 }

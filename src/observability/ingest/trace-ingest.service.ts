@@ -9,11 +9,10 @@ import { SpanMetricsService } from '../../metrics/from-spans/span-metrics.servic
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
 import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
-import { decodeTraceRequest, encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
-import { OtlpTooManySpans, readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
-import { jsonReader, OtlpFormatError, protobufReader } from '../otlp/otlp-values';
+import { parseOtlpBody, readOtlp } from '../otlp/otlp-decode';
+import { encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
+import { readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
-import { scanJson } from '../../common/json-guard';
 import { traceRows } from './span-rows';
 
 export const SPANS_TABLE = 'observability_spans';
@@ -39,9 +38,6 @@ export class RetryLater extends HttpException {
     super({ statusCode: status, message }, status);
   }
 }
-
-const badRequest = (message: string, field = '(body)', reason = message) =>
-  new HttpException({ statusCode: 400, message, errors: [{ field, reason }] }, HttpStatus.BAD_REQUEST);
 
 /**
  * The OTLP/HTTP trace receiver: reads and decodes the body, turns it into span and event rows
@@ -106,38 +102,16 @@ export class TraceIngestService implements SelfTraceSink {
         };
   }
 
-  /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans. */
+  /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans (src/observability/otlp/otlp-decode.ts). */
   decode(body: Buffer, format: OtlpFormat, now = Date.now()): ReadResult {
-    let message: unknown;
-    if (format === 'protobuf') {
-      try {
-        message = decodeTraceRequest(body);
-      } catch (error) {
-        throw badRequest(`the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`);
-      }
-    } else {
-      // Bounded before parsing, like every JSON body (src/http/json-guard.ts); an export is many keys of few names.
-      const problem = scanJson(body, this.settings.json, { countKeys: false });
-      if (problem) throw badRequest(`invalid OTLP/JSON body: ${problem.field} ${problem.reason}`, problem.field, problem.reason);
-      try {
-        message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch (error) {
-        throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
-      }
-    }
-    try {
-      return readTraceRequest(format === 'protobuf' ? protobufReader : jsonReader, message, {
+    const { reader, message } = parseOtlpBody('traces', body, format, this.settings.json);
+    return readOtlp('traces', () =>
+      readTraceRequest(reader, message, {
         oldestMs: now - this.settings.retentionDays * DAY_MS,
         newestMs: now + HOUR_MS,
         maxSpans: this.settings.maxSpansPerRequest,
-      });
-    } catch (error) {
-      if (error instanceof OtlpFormatError)
-        throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`, error.path, error.reason);
-      if (error instanceof OtlpTooManySpans) throw new HttpException({ statusCode: 413, message: error.message }, 413);
-      if (error instanceof RangeError) throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
-      throw error;
-    }
+      }),
+    );
   }
 
   /** fourfold's own spans (self-tracing), serialized as OTLP/JSON: the same checks and rows as a received export. */
