@@ -19,7 +19,8 @@ export const exact = z
   .enum(['true', 'false'], { message: 'must be true or false' })
   .transform((v) => v === 'true')
   .optional();
-export const range = z.object({ from: isoDate, to: isoDate, exact });
+// Strict: an unknown parameter is refused naming it, as the registry's DTOs and the trace filter do.
+export const range = z.object({ from: isoDate, to: isoDate, exact }).strict();
 export const timeseriesQuery = range.extend({ bucket: z.enum(['hour', 'day']).default('hour') });
 export const topQuery = range.extend({
   entity_type: z.enum(ENTITY_TYPES),
@@ -34,7 +35,11 @@ export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.outp
     statusCode: 400,
     error: 'Bad Request',
     message: 'invalid parameters',
-    errors: result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', reason: i.message })),
+    errors: result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ field: [...i.path, key].join('.'), reason: `${key} should not exist` }))
+        : [{ field: i.path.join('.') || '(body)', reason: i.message }],
+    ),
   });
 }
 
