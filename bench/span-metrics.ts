@@ -155,7 +155,7 @@ async function analytics(url: string): Promise<void> {
     ['heatmap (30 d, hour buckets)', `/api/v1/metrics/tools/tool-7/heatmap?from=${from}`],
     ['top 10 slowest (30 d, by p99)', `/api/v1/metrics/top?entity_type=tool&by=p99&from=${from}`],
     ['top 10 failing (30 d)', `/api/v1/metrics/top?entity_type=tool&by=failure_rate&from=${from}`],
-    ['chains (7 d, by trace)', `/api/v1/metrics/chains?from=${week}`],
+    ['chains (7 d, by trace)', `/api/v1/metrics/chains?from=${week}&to=${new Date(now).toISOString()}`],
   ];
   for (const [name, path] of paths) {
     const runs = await timed(20, async () => {

@@ -142,18 +142,26 @@ describe('trace search: free text, HTTP and user and tool filters, streamed expo
     let lines = 0;
     let bytes = 0;
     let chunks = 0;
+    let sampledAt = 0;
+    let samples = 0;
     const reader = res.body!.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (++chunks % 40 === 0) peak = Math.max(peak, retained());
+      chunks++;
       bytes += value.length;
+      if (bytes - sampledAt >= 2_000_000) {
+        sampledAt = bytes;
+        peak = Math.max(peak, retained());
+        samples++;
+      }
       for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
     }
     expect(lines).toBe(n + 2);
     expect(chunks).toBeGreaterThan(50); // streamed, not one body
     // The whole export held at once would be its size twice over (JS strings) and its rows besides; a page is ~0.3 MB.
     expect(bytes).toBeGreaterThan(25_000_000);
+    expect(samples).toBeGreaterThan(10);
     expect(peak - start).toBeLessThan(bytes / 4);
   }, 120_000);
 });
