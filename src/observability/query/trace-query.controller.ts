@@ -8,13 +8,17 @@ import { PERMISSIONS } from '../../auth/permissions';
 import { filterOrBadRequest, StatBucket, TraceQueryService } from './trace-query.service';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, streamExport } from './trace-export';
 
-/** Resolves once the response took the chunk (at once, or after 'drain'). */
+/** Resolves once the response took the chunk (at once, or after 'drain'; also when the client went away). */
 const writeTo = (res: ServerResponse) => (chunk: string) =>
   new Promise<void>((resolve, reject) => {
-    if (res.destroyed) return resolve();
-    if (res.write(chunk)) return resolve();
-    const done = () => (res.off('drain', done), res.off('close', done), resolve());
-    res.once('drain', done).once('close', done).once('error', reject);
+    if (res.destroyed || res.write(chunk)) return resolve();
+    const settle = (error?: Error) => {
+      res.off('drain', onDrain).off('close', onDrain).off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    res.once('drain', onDrain).once('close', onDrain).once('error', settle);
   });
 
 const WINDOW_QUERIES = [
