@@ -193,6 +193,8 @@ describe('per-entity analytics: stats, errors, heatmap, chains', () => {
     const bad = await app.get(`/api/v1/metrics/tools/${hidden}/heatmap?bounds=1,0.5`, devB.token);
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'bounds', reason: 'must be in increasing order' }]);
+    const unknown = await app.get(`/api/v1/metrics/tools/${hidden}/stats?error=5`, devB.token);
+    expect([unknown.status, unknown.body.errors]).toEqual([400, [{ field: 'error', reason: 'error should not exist' }]]);
     const long = await app.get(`/api/v1/metrics/chains?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`, devA.token);
     expect(long.status).toBe(400);
     expect(long.body.errors[0].field).toBe('from');

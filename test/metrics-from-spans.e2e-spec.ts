@@ -1,6 +1,8 @@
+import { encodeTraceRequest } from '../src/observability/otlp/otlp-proto';
 import { startApp, TestApp } from './support/app';
+import { grpcExport } from './support/otlp-grpc';
 import { hexId, jsonSpan, JsonSpanSpec } from './support/otlp';
-import { createDatabase, dropDatabase, query } from './support/postgres';
+import { createDatabase, dropDatabase, freePort, query } from './support/postgres';
 import { flushWriter, member, Member, team } from './support/registry';
 
 const HOUR = 3_600_000;
@@ -46,11 +48,13 @@ describe('execution metrics derived from the gateway’s spans', () => {
   let body: string;
   let semconvBody: string;
   let failingSpan: string;
+  let grpcPort: number;
 
   beforeAll(async () => {
     [url, offUrl] = await Promise.all([createDatabase('from_spans'), createDatabase('from_spans_off')]);
+    grpcPort = await freePort();
     [app, off] = await Promise.all([
-      startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20' }),
+      startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20', OTLP_GRPC_PORT: String(grpcPort) }),
       startApp({ DATABASE_URL: offUrl, WRITER_FLUSH_MS: '20', METRICS_FROM_SPANS: 'off' }),
     ]);
     const [teamA, teamB] = [await team(app, 'team-a'), await team(app, 'team-b')];
@@ -281,6 +285,46 @@ describe('execution metrics derived from the gateway’s spans', () => {
     expect([summary.status, summary.body]).toEqual([registry.status, registry.body]);
     const top = await app.get(`/api/v1/metrics/top?entity_type=tool&from=${new Date(start - HOUR).toISOString()}`, devA.token);
     expect(top.body.items.map((i: { id: string }) => i.id)).not.toContain(tool.id);
+  });
+
+  it('spans over OTLP/gRPC become rows the same way (one pipeline for every transport)', async () => {
+    const traceId = hexId(16);
+    const spanId = hexId(8);
+    const at = Date.now() - 60_000;
+    const body = encodeTraceRequest({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'mcp-gateway' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 'mcp-gateway', version: '1.0.8' },
+              spans: [
+                {
+                  traceId: Buffer.from(traceId, 'hex'),
+                  spanId: Buffer.from(spanId, 'hex'),
+                  name: 'tool.invoke',
+                  kind: 1,
+                  startTimeUnixNano: at * 1e6,
+                  endTimeUnixNano: (at + 75) * 1e6,
+                  attributes: [
+                    { key: 'tool.id', value: { stringValue: 'grpc-tool' } },
+                    { key: 'tool.name', value: { stringValue: 'over-grpc' } },
+                    { key: 'success', value: { boolValue: false } },
+                  ],
+                  status: { code: 1 },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect((await grpcExport(grpcPort, body, { token: app.adminToken })).code).toBe(0);
+    expect((await grpcExport(grpcPort, body, { token: app.adminToken })).code).toBe(0); // resent
+    await flushWriter(app);
+    const grpcRows = (await rows('tool_metrics')).filter((r) => r.tool_id === 'grpc-tool');
+    expect(grpcRows).toEqual([expect.objectContaining({ tool_name: 'over-grpc', is_success: false, trace_id: traceId })]);
+    expect(Math.round(Number(grpcRows[0].response_time) * 1000)).toBe(75);
   });
 
   it('METRICS_FROM_SPANS=off stores the spans and writes no metric row', async () => {

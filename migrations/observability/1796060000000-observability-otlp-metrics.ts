@@ -45,7 +45,9 @@ export class ObservabilityOtlpMetrics1796060000000 implements MigrationInterface
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "ix_observability_metrics_series_id_timestamp"`);
-    await queryRunner.query(`DELETE FROM "observability_metrics" WHERE "metric_type" NOT IN ('counter', 'gauge', 'histogram') OR "value" IS NULL`);
+    await queryRunner.query(
+      `DELETE FROM "observability_metrics" WHERE "metric_type" NOT IN ('counter', 'gauge', 'histogram') OR "value" IS NULL`,
+    );
     await queryRunner.query(`ALTER TABLE "observability_metrics"
       DROP CONSTRAINT "ck_observability_metrics_temporality", DROP CONSTRAINT "ck_observability_metrics_metric_type",
       DROP COLUMN "series_id", DROP COLUMN "description", DROP COLUMN "start_timestamp", DROP COLUMN "temporality",

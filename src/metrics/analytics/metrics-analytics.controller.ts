@@ -14,25 +14,30 @@ import { MetricsAnalyticsService } from './metrics-analytics.service';
 /** Chains read the tool rows of their window (no rollup keeps sequences): at most this long a window. */
 export const MAX_CHAIN_WINDOW_DAYS = 7;
 
-const statsQuery = z.object({ from: isoDate, to: isoDate, errors: decimal.pipe(z.number().min(0).max(100)).default('10') });
-const heatmapQuery = z.object({
-  from: isoDate,
-  to: isoDate,
-  bucket: z.enum(['hour', 'day']).default('hour'),
-  bounds: z
-    .string()
-    .transform((v, ctx) => {
-      const b = parseBounds(v);
-      return typeof b === 'string' ? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: b }), z.NEVER) : b;
-    })
-    .optional(),
-});
-const chainsQuery = z.object({
-  from: isoDate,
-  to: isoDate,
-  by: z.enum(['trace', 'session']).default('trace'),
-  limit: decimal.pipe(z.number().min(1).max(100)).default('10'),
-});
+// Strict, as the other metrics queries (metrics-params.ts): an unknown parameter is refused naming it.
+const statsQuery = z.object({ from: isoDate, to: isoDate, errors: decimal.pipe(z.number().min(0).max(100)).default('10') }).strict();
+const heatmapQuery = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    bucket: z.enum(['hour', 'day']).default('hour'),
+    bounds: z
+      .string()
+      .transform((v, ctx) => {
+        const b = parseBounds(v);
+        return typeof b === 'string' ? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: b }), z.NEVER) : b;
+      })
+      .optional(),
+  })
+  .strict();
+const chainsQuery = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    by: z.enum(['trace', 'session']).default('trace'),
+    limit: decimal.pipe(z.number().min(1).max(100)).default('10'),
+  })
+  .strict();
 
 /** Per-entity analytics under /api/v1/metrics (metrics.read; hidden entities answer 404 as the registry does). Thin. */
 @ApiTags('metrics')

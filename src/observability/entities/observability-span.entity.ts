@@ -10,6 +10,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 't
 @Index('ix_observability_spans_service_start_time', ['service', 'startTime'])
 // GIN (jsonb_path_ops) over resource and span attributes merged, for `attr.<key>=<value>`.
 @Index('ix_observability_spans_all_attributes', { synchronize: false })
+// GIN (full text) over the span's name and attribute values, for `q=` (migration 1796100000001).
+@Index('ix_observability_spans_text', { synchronize: false })
 @Check('ck_observability_spans_status', `"status" IN ('unset', 'ok', 'error')`)
 export class ObservabilitySpan {
   /** W3C trace id: 32 lowercase hex characters. */

@@ -17,6 +17,15 @@ export interface TraceFilter {
   /** A gen_ai.request.model used in the trace. */
   model?: string;
   minTokens?: number;
+  /** Free text: words of some span's name or attribute values (websearch syntax: "a phrase", -not, or). */
+  text?: string;
+  /** The root span's HTTP response status and method. */
+  httpStatus?: number;
+  httpMethod?: string;
+  /** The trace's user (`enduser.id` or `user.email` of its root span). */
+  user?: string;
+  /** A tool some span of the trace called, by id or name (`tool.id`, `tool.name`, `gen_ai.tool.name`). */
+  tool?: string;
   /** Span or resource attributes that some span of the trace has, all of them. */
   attributes: Array<{ key: string; value: string }>;
   /** Absolute window; when `from` is absent it is `to` minus `lookbackMs`. */
@@ -54,6 +63,11 @@ const KNOWN = new Set([
   'max_duration_ms',
   'model',
   'min_tokens',
+  'q',
+  'http_status',
+  'http_method',
+  'user',
+  'tool',
   'from',
   'to',
   'lookback',
@@ -120,6 +134,15 @@ export function parseTraceFilter(input: Record<string, unknown>, now = new Date(
   if (filter.minDurationMs !== undefined && filter.maxDurationMs !== undefined && filter.minDurationMs > filter.maxDurationMs)
     problem('min_duration_ms', 'must not exceed max_duration_ms');
   filter.minTokens = number('min_tokens', { integer: true });
+  filter.text = text('q', 200);
+  filter.httpStatus = number('http_status', { integer: true, min: 100, max: 599 });
+  const method = text('http_method', 10);
+  if (method !== undefined) {
+    if (/^[A-Za-z]{1,10}$/.test(method)) filter.httpMethod = method.toUpperCase();
+    else problem('http_method', 'must be an HTTP method such as GET or POST');
+  }
+  filter.user = text('user');
+  filter.tool = text('tool');
   filter.limit = number('limit', { integer: true, min: 1, max: MAX_LIMIT }) ?? DEFAULT_LIMIT;
   const sort = text('sort', 10);
   if (sort !== undefined) {

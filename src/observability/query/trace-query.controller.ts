@@ -1,10 +1,25 @@
 import { badField } from '../../common/field-errors';
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission } from '../../auth/decorators';
 import { Principal } from '../../auth/principal';
 import { PERMISSIONS } from '../../auth/permissions';
 import { filterOrBadRequest, StatBucket, TraceQueryService } from './trace-query.service';
+import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, streamExport } from './trace-export';
+
+/** Resolves once the response took the chunk (at once, or after 'drain'; also when the client went away). */
+const writeTo = (res: ServerResponse) => (chunk: string) =>
+  new Promise<void>((resolve, reject) => {
+    if (res.destroyed || res.write(chunk)) return resolve();
+    const settle = (error?: Error) => {
+      res.off('drain', onDrain).off('close', onDrain).off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    res.once('drain', onDrain).once('close', onDrain).once('error', settle);
+  });
 
 const WINDOW_QUERIES = [
   { name: 'from', required: false, description: 'ISO 8601 with a time zone; default `to` minus `lookback`' },
@@ -75,6 +90,31 @@ export class TraceQueryController {
         errors: [{ field: 'bucket', reason: 'must be minute, hour or day' }],
       });
     return this.traces.stats(filterOrBadRequest(query), bucket as StatBucket | undefined);
+  }
+
+  @Get('export')
+  @RequirePermission(PERMISSIONS.tracesRead)
+  @ApiOperation({
+    summary: 'Export every trace of a search (summaries) as JSON, NDJSON or CSV, streamed page by page',
+    description: 'The search filters, without limit or cursor; format=json|ndjson|csv (default ndjson).',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: [...EXPORT_FORMATS] })
+  async export(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>, @Res() res: ServerResponse) {
+    const format = take(query, 'format') ?? 'ndjson';
+    if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format))
+      throw badField('format', 'format must be json, ndjson or csv');
+    take(query, 'limit');
+    const filter = filterOrBadRequest(query);
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[format as ExportFormat],
+      'content-disposition': `attachment; filename="traces.${format}"`,
+    });
+    try {
+      await streamExport(format as ExportFormat, this.traces.exportPages(filter, principal), writeTo(res), () => res.destroyed);
+      res.end();
+    } catch {
+      res.destroy(); // the status is sent: a cut stream is the only way left to say the export is incomplete
+    }
   }
 
   @Get(':traceId')

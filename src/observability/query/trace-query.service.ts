@@ -38,6 +38,8 @@ interface SummaryRow extends Omit<TraceSummaryItem, 'input_tokens' | 'output_tok
 }
 
 export const TRACE_ID = /^[0-9a-fA-F]{32}$/;
+/** Traces per page of an export (one page in memory at a time). */
+export const EXPORT_PAGE_SIZE = 1000;
 const STAT_BUCKETS = { minute: 'minute', hour: 'hour', day: 'day' } as const;
 export type StatBucket = keyof typeof STAT_BUCKETS;
 
@@ -136,6 +138,25 @@ export class TraceQueryService {
     const page = rows.slice(0, filter.limit);
     const next = rows.length > filter.limit ? cursorAfter(filter, page[page.length - 1] as never) : null;
     return { items: page.map(toItem), next_cursor: next };
+  }
+
+  /**
+   * Every trace of the search (its `limit` aside), a page at a time: cursor paging over one
+   * fixed window, so an export of any size holds one page in memory.
+   */
+  async *exportPages(filter: TraceFilter, principal: Principal, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<TraceSummaryItem[]> {
+    const scope = await this.scopeOf(principal);
+    const { from, to } = windowOf(filter);
+    const paged: TraceFilter = { ...filter, from, to, limit: pageSize };
+    let cursor: ReturnType<typeof decodeSearchCursor> = null;
+    for (;;) {
+      const { sql, params } = searchQuery(paged, cursor, to, scope);
+      const rows: SummaryRow[] = await this.db.query(sql, params);
+      const page = rows.slice(0, pageSize);
+      if (page.length) yield page.map(toItem);
+      if (rows.length <= pageSize) return;
+      cursor = decodeSearchCursor(cursorAfter(paged, page[page.length - 1] as never), paged.sort);
+    }
   }
 
   /** The first page of a search, each trace whole (the Jaeger search answers with traces, not summaries). */

@@ -47,6 +47,12 @@ const SORT_COLUMN: Record<TraceFilter['sort'], { column: string; cast: string }>
 /** The merged attributes of a span, exactly as the GIN index is declared, so the index serves it. */
 export const SPAN_ATTRIBUTES_EXPR = `(coalesce(s.resource_attributes, '{}') || coalesce(s.attributes, '{}'))`;
 
+/** The words of a span (alias s), exactly as the full text index is declared (migration 1796100000001), so the index serves it. */
+export const SPAN_TEXT_EXPR = `(to_tsvector('simple'::regconfig, s.name) || jsonb_to_tsvector('simple'::regconfig, coalesce(s.attributes, '{}'::jsonb), '["string", "numeric"]'::jsonb))`;
+
+/** Attributes naming the tool a span called (ContextForge, MCP semantic conventions). */
+const TOOL_ATTRIBUTES = ['tool.id', 'tool.name', 'gen_ai.tool.name'];
+
 /** Spans of a trace start at or after it and within this long after the window (for partition pruning). */
 const SPAN_SLACK = `interval '1 day'`;
 
@@ -86,6 +92,20 @@ export function searchQuery(
   if (filter.maxDurationMs !== undefined) where.push(`t.duration_ms <= ${p(filter.maxDurationMs)}`);
   if (filter.model) where.push(`t.models @> ARRAY[${p(filter.model)}::text]`);
   if (filter.minTokens !== undefined) where.push(`t.total_tokens >= ${p(filter.minTokens)}`);
+  if (filter.httpStatus !== undefined) where.push(`t.http_status_code = ${p(filter.httpStatus)}`);
+  if (filter.httpMethod) where.push(`t.http_method = ${p(filter.httpMethod)}`);
+  if (filter.user) where.push(`t.user_email = ${p(filter.user)}`);
+  if (filter.text) {
+    // A semi-join from the index's matches (a bitmap scan of the window's spans), not a test of every span of every trace.
+    where.push(`t.trace_id IN (SELECT s.trace_id FROM observability_spans s
+         WHERE s.start_time >= ${p(from.toISOString())} AND s.start_time < ${p(to.toISOString())}::timestamptz + ${SPAN_SLACK}
+           AND ${SPAN_TEXT_EXPR} @@ websearch_to_tsquery('simple'::regconfig, ${p(filter.text)}))`);
+  }
+  if (filter.tool) {
+    const tool = p(filter.tool);
+    where.push(`EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))}
+         AND (${TOOL_ATTRIBUTES.map((k) => `${SPAN_ATTRIBUTES_EXPR} @> jsonb_build_object('${k}', ${tool}::text)`).join(' OR ')}))`);
+  }
   if (filter.attributes.length) {
     const matches = filter.attributes.map(
       (a) =>
