@@ -3,6 +3,8 @@ import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
+import { OtelMetricsController } from './otel-metrics/otel-metrics.controller';
+import { OtelMetricsService } from './otel-metrics/otel-metrics.service';
 import { SavedQueryController } from './saved-queries/saved-query.controller';
 import { SavedQueryService } from './saved-queries/saved-query.service';
 import { LogIngestService } from './signals/log-ingest.service';
@@ -12,8 +14,15 @@ import { OtlpLogsController, OtlpMetricsController } from './signals/otlp-signal
 /** Traces, OTLP metrics and logs: the OTLP/HTTP receivers and pipelines, queries and saved queries (the role itself: observability.role.ts). */
 @Module({
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [OtlpTraceController, OtlpMetricsController, OtlpLogsController, SavedQueryController, TraceQueryController],
-  providers: [TraceIngestService, MetricIngestService, LogIngestService, TraceQueryService, SavedQueryService],
+  controllers: [
+    OtlpTraceController,
+    OtlpMetricsController,
+    OtlpLogsController,
+    OtelMetricsController,
+    SavedQueryController,
+    TraceQueryController,
+  ],
+  providers: [TraceIngestService, MetricIngestService, LogIngestService, OtelMetricsService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService, MetricIngestService, LogIngestService],
 })
 export class ObservabilityModule {}
