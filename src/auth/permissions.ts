@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   statusRead: 'status.read',
   tokensManage: 'tokens.manage',
   rolesManage: 'roles.manage',
+  /** The gateway's workers: MCP sessions, messages and subscriptions; OAuth tokens towards upstream servers, opened. */
+  gatewayWorker: 'gateway.worker',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
@@ -33,6 +35,7 @@ export interface SystemRole {
 export const ADMIN_ROLE = 'admin';
 export const DEVELOPER_ROLE = 'developer';
 export const VIEWER_ROLE = 'viewer';
+export const GATEWAY_ROLE = 'gateway';
 
 export const SYSTEM_ROLES: SystemRole[] = [
   { name: ADMIN_ROLE, description: 'Everything, on every entity', permissions: [PERMISSIONS.all], unrestricted: true },
@@ -53,6 +56,12 @@ export const SYSTEM_ROLES: SystemRole[] = [
     name: VIEWER_ROLE,
     description: 'Reads the registry, metrics and traces',
     permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead, PERMISSIONS.tracesRead],
+    unrestricted: false,
+  },
+  {
+    name: GATEWAY_ROLE,
+    description: "The gateway's workers: keep MCP sessions, messages and subscriptions, open OAuth tokens; read the registry",
+    permissions: [PERMISSIONS.gatewayWorker, PERMISSIONS.registryRead],
     unrestricted: false,
   },
 ];

@@ -61,12 +61,14 @@ export function uuidv7(now = Date.now()): string {
 }
 
 /**
- * A stable UUID (version 5 layout: SHA-1 of `key`) for a row whose identity comes from its
- * content (an OTLP data point, a log record): a resent batch maps to the same primary keys, and
- * the writer stores it once.
+ * A name-based UUID (version 5 layout: SHA-1 of the name, version and variant bits set) for
+ * rows whose identity comes from the data rather than from ingest: a span's events, the
+ * metric rows derived from a span. The same name gives the same id, so a resent batch or a
+ * spool replay maps to the same primary key and is stored once. The name's parts are joined
+ * with '/', which none of them contains (hex ids, small integers, fixed words).
  */
-export function stableUuid(key: string): string {
-  const h = createHash('sha1').update(key).digest('hex');
+export function nameUuid(...parts: ReadonlyArray<string | number | bigint>): string {
+  const h = createHash('sha1').update(parts.join('/')).digest('hex');
   const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

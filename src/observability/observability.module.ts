@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
+import { RegistryModule } from '../registry/registry.module';
 import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
+import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
 import { OtelMetricsController } from './otel-metrics/otel-metrics.controller';
@@ -13,6 +16,8 @@ import { OtlpLogsController, OtlpMetricsController } from './signals/otlp-signal
 
 /** Traces, OTLP metrics and logs: the OTLP/HTTP receivers and pipelines, queries and saved queries (the role itself: observability.role.ts). */
 @Module({
+  // Metrics from spans: the trace pipeline derives execution rows (src/metrics/from-spans).
+  imports: [MetricsModule, RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
   controllers: [
     OtlpTraceController,
@@ -21,6 +26,7 @@ import { OtlpLogsController, OtlpMetricsController } from './signals/otlp-signal
     OtelMetricsController,
     SavedQueryController,
     TraceQueryController,
+    JaegerController,
   ],
   providers: [TraceIngestService, MetricIngestService, LogIngestService, OtelMetricsService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService, MetricIngestService, LogIngestService],

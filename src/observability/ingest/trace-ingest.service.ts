@@ -4,7 +4,8 @@ import { suppressTracing } from '@opentelemetry/core';
 import type { IncomingMessage } from 'node:http';
 import { HOUR_MS, DAY_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
-import { OBSERVABILITY_DB } from '../../database/roles';
+import { METRICS_DB, OBSERVABILITY_DB } from '../../database/roles';
+import { SpanMetricsService } from '../../metrics/from-spans/span-metrics.service';
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
 import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
@@ -49,6 +50,7 @@ export class TraceIngestService implements SelfTraceSink {
 
   constructor(
     private readonly writer: RowWriter,
+    private readonly spanMetrics: SpanMetricsService,
     @InjectSettings('traces') private readonly settings: TracesSettings,
     @InjectSettings('writer') writerSettings: WriterSettings,
   ) {
@@ -63,14 +65,18 @@ export class TraceIngestService implements SelfTraceSink {
     );
   }
 
-  /** The refusal when the buffers are full: 429 while the database keeps up, 503 while it is unreachable. */
-  refusal(): RetryLater {
-    const seconds = this.writer.retryAfterSeconds(OBSERVABILITY_DB);
-    return this.writer.stats().roles[OBSERVABILITY_DB].available
-      ? new RetryLater(HttpStatus.TOO_MANY_REQUESTS, `trace write buffers are full; retry after ${seconds} s`, seconds)
+  /**
+   * The refusal when the buffers are full: 429 while the database keeps up, 503 while it is
+   * unreachable. `role` metrics: the buffers of the execution rows derived from the spans.
+   */
+  refusal(role: typeof OBSERVABILITY_DB | typeof METRICS_DB = OBSERVABILITY_DB): RetryLater {
+    const seconds = this.writer.retryAfterSeconds(role);
+    const what = role === OBSERVABILITY_DB ? 'trace' : 'derived metrics';
+    return this.writer.stats().roles[role].available
+      ? new RetryLater(HttpStatus.TOO_MANY_REQUESTS, `${what} write buffers are full; retry after ${seconds} s`, seconds)
       : new RetryLater(
           HttpStatus.SERVICE_UNAVAILABLE,
-          `the observability database is unavailable and the trace buffers are full; retry after ${seconds} s`,
+          `the ${role} database is unavailable and the ${what} buffers are full; retry after ${seconds} s`,
           seconds,
         );
   }
@@ -79,7 +85,7 @@ export class TraceIngestService implements SelfTraceSink {
     const format = otlpFormat(req.headers['content-type']);
     const body = await readOtlpBody(req, this.settings.maxBodyBytes);
     const result = this.decode(body, format);
-    this.store(result.spans);
+    await this.store(result.spans);
     const message = result.rejected > 0 ? `${result.rejected} span(s) rejected: ${result.reasons.join('; ')}` : '';
     return format === 'protobuf'
       ? {
@@ -110,23 +116,30 @@ export class TraceIngestService implements SelfTraceSink {
 
   /** fourfold's own spans (self-tracing), serialized as OTLP/JSON: the same checks and rows as a received export. */
   storeOtlpJson(body: Buffer): void {
-    this.store(this.decode(body, 'json').spans);
+    void this.store(this.decode(body, 'json').spans);
   }
 
   /**
-   * Buffers the spans and their events, all or nothing. Outside any trace context, so that
-   * fourfold's own tracing never records the writes of traces (no recursion).
+   * Buffers the spans and their events, all or nothing (throws the refusal at once), and
+   * the execution rows derived from them (METRICS_FROM_SPANS), whose buffers must have room
+   * too before anything is taken. The spans are buffered when this returns; the promise,
+   * which never rejects, settles once the derived rows are (their names may need core).
+   * Outside any trace context, so that fourfold's own tracing never records the writes of
+   * traces (no recursion).
    */
-  store(spans: readonly SpanRecord[]): void {
-    if (spans.length === 0) return;
+  store(spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
     const rows = traceRows(spans);
+    const executions = this.spanMetrics.derive(spans);
+    if (!this.spanMetrics.hasRoom(executions)) throw this.refusal(METRICS_DB);
     try {
-      context.with(suppressTracing(context.active()), () =>
+      return context.with(suppressTracing(context.active()), () => {
         this.writer.enqueueMany(OBSERVABILITY_DB, [
           { table: SPANS_TABLE, rows: rows.spans },
           { table: EVENTS_TABLE, rows: rows.events },
-        ]),
-      );
+        ]);
+        return this.spanMetrics.store(executions);
+      });
     } catch (error) {
       if (error instanceof WriterFullError) throw this.refusal();
       throw error;

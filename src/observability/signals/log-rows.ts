@@ -1,4 +1,4 @@
-import { canonicalJson, stableUuid } from '../../common/ids';
+import { canonicalJson, nameUuid } from '../../common/ids';
 import { timestampOf } from '../ingest/span-rows';
 import { LogRecordIn } from '../otlp/otlp-logs-request';
 
@@ -74,7 +74,7 @@ function errorDetails(a: Record<string, unknown>): Record<string, unknown> | nul
 
 /** The record's identity: all it carries, its resource and scope included. A resent record gets the same id. */
 export function logRecordId(r: LogRecordIn): string {
-  return stableUuid(
+  return nameUuid(
     canonicalJson([
       r.timeNanos.toString(),
       r.observedNanos?.toString() ?? null,

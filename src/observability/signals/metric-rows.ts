@@ -1,4 +1,4 @@
-import { canonicalJson, stableUuid } from '../../common/ids';
+import { canonicalJson, nameUuid } from '../../common/ids';
 import { timestampOf } from '../ingest/span-rows';
 import { MetricPointIn } from '../otlp/otlp-metrics-request';
 
@@ -15,10 +15,10 @@ export function seriesKey(p: MetricPointIn, resourceKey = canonicalJson(p.resour
 }
 
 export function metricRow(p: MetricPointIn, resourceKey?: string): Record<string, unknown> {
-  const seriesId = stableUuid(seriesKey(p, resourceKey));
+  const seriesId = nameUuid(seriesKey(p, resourceKey));
   const traced = p.exemplars.find((e) => e.traceId);
   return {
-    id: stableUuid(`${seriesId}/${p.timeNanos}/${p.startNanos ?? 0}`),
+    id: nameUuid(`${seriesId}/${p.timeNanos}/${p.startNanos ?? 0}`),
     timestamp: timestampOf(p.timeNanos),
     series_id: seriesId,
     name: p.name,
