@@ -44,12 +44,12 @@ const str = (key: string, value: string) => ({ key, value: { stringValue: value 
 /** One request's worth of points: a third each of sums, gauges and histograms, `n` in all, at `t0 + k` ms. */
 function requestOf(n: number, t0: number, k: number): unknown {
   const per = Math.ceil(n / 3);
-  const time = (i: number) => BigInt(t0 + k) * NS + BigInt(i);
+  const time = (i: number) => String(BigInt(t0 + k) * NS + BigInt(i));
   const attrs = (i: number) => [str('tool', `tool-${i % SERIES}`), str('team', `team-${i % 7}`)];
   const points = (count: number, make: (i: number) => Record<string, unknown>) =>
     Array.from({ length: count }, (_, i) => ({
       attributes: attrs(i),
-      startTimeUnixNano: BigInt(t0) * NS,
+      startTimeUnixNano: String(BigInt(t0) * NS),
       timeUnixNano: time(i),
       ...make(i),
     }));
