@@ -10,7 +10,7 @@
  *
  * The points are a gateway's usual mix: monotonic sums, gauges and explicit-bucket histograms,
  * over BENCH_METRIC_SERIES series per metric. BENCH_METRIC_POINTS (default 200,000),
- * BENCH_CLIENTS (8), BENCH_POINTS_PER_REQUEST (1,000).
+ * BENCH_CLIENTS (8), BENCH_POINTS_PER_REQUEST (1,000); BENCH_CPU_PROF_DIR writes the service's CPU profile there.
  */
 import { Agent, request } from 'node:http';
 import { cpus, totalmem } from 'node:os';
@@ -180,7 +180,13 @@ async function main(): Promise<void> {
     if ((await count(url)) !== points) throw new Error('baseline row count mismatch');
 
     await reset(url);
-    const service = await startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false' });
+    const profile = process.env.BENCH_CPU_PROF_DIR; // a CPU profile of the service, for finding where the time goes
+    const service = await startService(
+      url,
+      TOKEN,
+      { METRICS_ROLLUP_ENABLED: 'false' },
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    );
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
     let next = 0;
     let refused = 0;

@@ -14,8 +14,21 @@ export function seriesKey(p: MetricPointIn, resourceKey = canonicalJson(p.resour
   return canonicalJson([p.name, p.type, p.unit, p.temporality, resourceKey, p.scopeName, p.scopeVersion, p.attributes]);
 }
 
+/** Series ids by key: a series comes back at every export interval. Bounded; emptied when full. */
+const seriesIds = new Map<string, string>();
+const MAX_CACHED_SERIES = 100_000;
+
+function seriesIdOf(key: string): string {
+  let id = seriesIds.get(key);
+  if (id === undefined) {
+    if (seriesIds.size >= MAX_CACHED_SERIES) seriesIds.clear();
+    seriesIds.set(key, (id = nameUuid(key)));
+  }
+  return id;
+}
+
 export function metricRow(p: MetricPointIn, resourceKey?: string): Record<string, unknown> {
-  const seriesId = nameUuid(seriesKey(p, resourceKey));
+  const seriesId = seriesIdOf(seriesKey(p, resourceKey));
   const traced = p.exemplars.find((e) => e.traceId);
   return {
     id: nameUuid(`${seriesId}/${p.timeNanos}/${p.startNanos ?? 0}`),
