@@ -1,6 +1,6 @@
 import { startApp, TestApp } from './support/app';
 import { exportSignalWithOfficialSdk, hexId, nanos } from './support/otlp';
-import { createDatabase, dropDatabase, query } from './support/postgres';
+import { createDatabase, dropDatabase, freePort, query } from './support/postgres';
 import { flushWriter, member, Member } from './support/registry';
 
 /** An OTLP/JSON ExportMetricsServiceRequest of one resource and scope. */
@@ -19,10 +19,13 @@ describe('OTLP metrics: /v1/metrics into observability_metrics, read back throug
   let url: string;
   let developer: Member;
   let viewer: Member;
+  let grpcUrl: string;
 
   beforeAll(async () => {
     url = await createDatabase('otlpmetrics');
-    app = await startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20' });
+    const grpcPort = await freePort();
+    grpcUrl = `http://127.0.0.1:${grpcPort}`;
+    app = await startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20', OTLP_GRPC_PORT: String(grpcPort), OTLP_HTTP_PORT: '0' });
     developer = await member(app, 'dev@metrics.test', 'developer');
     viewer = await member(app, 'viewer@metrics.test', 'viewer');
   });
@@ -47,6 +50,7 @@ describe('OTLP metrics: /v1/metrics into observability_metrics, read back throug
   it.each([
     ['protobuf', 'cumulative'],
     ['json', 'delta'],
+    ['grpc', 'cumulative'],
   ] as const)(
     'stores every type the official %s exporter sends (%s), read back as rates, gauges and quantiles',
     async (format, temporality) => {
@@ -56,6 +60,7 @@ describe('OTLP metrics: /v1/metrics into observability_metrics, read back throug
         token: developer.token,
         format,
         signal: 'metrics',
+        grpcUrl,
         service,
         temporality,
       });
