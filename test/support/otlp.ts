@@ -46,8 +46,8 @@ export function otlpProvider(baseUrl: string | null, token: string, format: Expo
 function officialExporter(baseUrl: string | null, token: string, format: ExportFormat): SpanExporter {
   if (format === 'grpc') {
     // Loaded here only: Jest specs import this module for its helpers, never for gRPC.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { OTLPTraceExporter } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
     if (baseUrl === null) return new OTLPTraceExporter();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
