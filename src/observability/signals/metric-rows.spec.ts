@@ -1,5 +1,6 @@
 import { readMetricsRequest } from '../otlp/otlp-metrics-request';
 import { jsonReader } from '../otlp/otlp-values';
+import { encodeCopyValue, JsonText } from '../../writer/copy-encoding';
 import { metricRows } from './metric-rows';
 
 const options = { oldestMs: 0, newestMs: Number.MAX_SAFE_INTEGER, maxPoints: 1000 };
@@ -29,6 +30,14 @@ describe('OTLP data points as observability_metrics rows', () => {
     expect(b.series_id).not.toBe(a1.series_id);
     expect(new Set([a1.id, a2.id, b.id]).size).toBe(3);
     expect(a1).toMatchObject({ metric_type: 'sum', temporality: 'cumulative', is_monotonic: true, value: 5, service: 'gw' });
+  });
+
+  it("encodes a resource's attributes once for all its points", () => {
+    const [a, b] = rows(request([kv('service.name', 'gw'), kv('host.name', 'h\t1')], points));
+    expect(a.resource_attributes).toBeInstanceOf(JsonText);
+    expect(b.resource_attributes).toBe(a.resource_attributes);
+    const column = { name: 'resource_attributes', kind: 'json' as const, nullable: true, hasDefault: false };
+    expect(encodeCopyValue(a.resource_attributes, column)).toBe('{"service.name":"gw","host.name":"h\\\\t1"}');
   });
 
   it('maps a resent point to the same id, another resource to another series', () => {
