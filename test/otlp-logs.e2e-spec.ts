@@ -1,7 +1,7 @@
 import { decodeSignalResponse, encodeSignalRequest } from '../src/observability/otlp/otlp-proto';
 import { startApp, TestApp } from './support/app';
 import { exportSignalWithOfficialSdk, hexId, jsonRequest, jsonSpan, nanos } from './support/otlp';
-import { createDatabase, dropDatabase, query } from './support/postgres';
+import { createDatabase, dropDatabase, freePort, query } from './support/postgres';
 import { flushWriter, member, Member } from './support/registry';
 
 /** An OTLP/JSON ExportLogsServiceRequest of one resource and scope. */
@@ -19,10 +19,13 @@ describe('OTLP logs: /v1/logs into structured_log_entries, searched and joined t
   let url: string;
   let developer: Member;
   let viewer: Member;
+  let grpcUrl: string;
 
   beforeAll(async () => {
     url = await createDatabase('otlplogs');
-    app = await startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20' });
+    const grpcPort = await freePort();
+    grpcUrl = `http://127.0.0.1:${grpcPort}`;
+    app = await startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20', OTLP_GRPC_PORT: String(grpcPort), OTLP_HTTP_PORT: '0' });
     developer = await member(app, 'dev@logs.test', 'developer');
     viewer = await member(app, 'viewer@logs.test', 'viewer');
   });
@@ -44,54 +47,58 @@ describe('OTLP logs: /v1/logs into structured_log_entries, searched and joined t
     return res.body.items as Array<Record<string, unknown>>;
   };
 
-  it.each(['protobuf', 'json'] as const)('stores what the official %s log exporter sends, searchable by trace id', async (format) => {
-    const traceId = hexId(16);
-    const spanId = hexId(8);
-    const service = `gw-logs-${format}`;
-    const exported = await exportSignalWithOfficialSdk({
-      url: app.baseUrl,
-      token: developer.token,
-      format,
-      signal: 'logs',
-      service,
-      traceId,
-      spanId,
-    });
-    expect(exported.failures).toEqual([]);
-    expect(exported.exports).toBeGreaterThan(0);
-    await flushWriter(app);
+  it.each(['protobuf', 'json', 'grpc'] as const)(
+    'stores what the official %s log exporter sends, searchable by trace id',
+    async (format) => {
+      const traceId = hexId(16);
+      const spanId = hexId(8);
+      const service = `gw-logs-${format}`;
+      const exported = await exportSignalWithOfficialSdk({
+        url: app.baseUrl,
+        token: developer.token,
+        format,
+        signal: 'logs',
+        grpcUrl,
+        service,
+        traceId,
+        spanId,
+      });
+      expect(exported.failures).toEqual([]);
+      expect(exported.exports).toBeGreaterThan(0);
+      await flushWriter(app);
 
-    const items = await search({ trace_id: traceId.toUpperCase() });
-    expect(items).toHaveLength(3);
-    const byMessage = Object.fromEntries(items.map((i) => [i.message, i]));
-    expect(byMessage['tool weather called']).toMatchObject({
-      level: 'info',
-      severity_number: 9,
-      severity_text: 'INFO',
-      body: 'tool weather called',
-      component: service,
-      logger: 'gateway.tools',
-      scope_version: '2.0.0',
-      hostname: 'gw-1',
-      version: '1.2.3',
-      request_method: 'POST',
-      trace_id: traceId,
-      span_id: spanId,
-      trace_flags: 1,
-      attributes: { 'tool.name': 'weather', 'http.request.method': 'POST', retries: 2 },
-    });
-    expect(byMessage['tool weather called'].resource_attributes).toMatchObject({ 'service.name': service });
-    expect(byMessage['tool weather called'].observed_timestamp).toEqual(expect.any(String));
-    const map = items.find((i) => i.level === 'warning')!;
-    expect(map).toMatchObject({ severity_number: 14, body: { quota: 'tokens', used: 95, limits: [100, 200] } });
-    expect(JSON.parse(map.message as string)).toEqual({ quota: 'tokens', used: 95, limits: [100, 200] });
-    expect(byMessage['upstream refused']).toMatchObject({ level: 'error', error_details: { type: 'TypeError', message: 'refused' } });
+      const items = await search({ trace_id: traceId.toUpperCase() });
+      expect(items).toHaveLength(3);
+      const byMessage = Object.fromEntries(items.map((i) => [i.message, i]));
+      expect(byMessage['tool weather called']).toMatchObject({
+        level: 'info',
+        severity_number: 9,
+        severity_text: 'INFO',
+        body: 'tool weather called',
+        component: service,
+        logger: 'gateway.tools',
+        scope_version: '2.0.0',
+        hostname: 'gw-1',
+        version: '1.2.3',
+        request_method: 'POST',
+        trace_id: traceId,
+        span_id: spanId,
+        trace_flags: 1,
+        attributes: { 'tool.name': 'weather', 'http.request.method': 'POST', retries: 2 },
+      });
+      expect(byMessage['tool weather called'].resource_attributes).toMatchObject({ 'service.name': service });
+      expect(byMessage['tool weather called'].observed_timestamp).toEqual(expect.any(String));
+      const map = items.find((i) => i.level === 'warning')!;
+      expect(map).toMatchObject({ severity_number: 14, body: { quota: 'tokens', used: 95, limits: [100, 200] } });
+      expect(JSON.parse(map.message as string)).toEqual({ quota: 'tokens', used: 95, limits: [100, 200] });
+      expect(byMessage['upstream refused']).toMatchObject({ level: 'error', error_details: { type: 'TypeError', message: 'refused' } });
 
-    // The record without a span context: its severity from the text alone, its body a number.
-    const [fatal] = await search({ component: service, level: 'critical' });
-    expect(fatal).toMatchObject({ severity_number: 0, severity_text: 'fatal', body: 42, message: '42', trace_id: null });
-    expect(await search({ trace_id: traceId, level: 'error' })).toHaveLength(1);
-  });
+      // The record without a span context: its severity from the text alone, its body a number.
+      const [fatal] = await search({ component: service, level: 'critical' });
+      expect(fatal).toMatchObject({ severity_number: 0, severity_text: 'fatal', body: 42, message: '42', trace_id: null });
+      expect(await search({ trace_id: traceId, level: 'error' })).toHaveLength(1);
+    },
+  );
 
   it('returns a trace with its log records (two roles, combined in the service)', async () => {
     const traceId = hexId(16);

@@ -18,6 +18,8 @@ export class ObservabilityOtlpMetrics1796060000000 implements MigrationInterface
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "observability_metrics" DROP CONSTRAINT "ck_observability_metrics_metric_type"`);
     await queryRunner.query(`ALTER TABLE "observability_metrics" ALTER COLUMN "value" DROP NOT NULL`);
+    // 'exponential_histogram' is 21 characters; widening a varchar rewrites nothing.
+    await queryRunner.query(`ALTER TABLE "observability_metrics" ALTER COLUMN "metric_type" TYPE varchar(30)`);
     await queryRunner.query(`ALTER TABLE "observability_metrics"
       ADD COLUMN "series_id" uuid NULL,
       ADD COLUMN "description" text NULL,
@@ -55,6 +57,7 @@ export class ObservabilityOtlpMetrics1796060000000 implements MigrationInterface
       DROP COLUMN "distribution", DROP COLUMN "exemplars", DROP COLUMN "flags", DROP COLUMN "service",
       DROP COLUMN "scope_name", DROP COLUMN "scope_version", DROP COLUMN "resource_attributes"`);
     await queryRunner.query(`ALTER TABLE "observability_metrics" ALTER COLUMN "value" SET NOT NULL`);
+    await queryRunner.query(`ALTER TABLE "observability_metrics" ALTER COLUMN "metric_type" TYPE varchar(20)`);
     await queryRunner.query(`ALTER TABLE "observability_metrics"
       ADD CONSTRAINT "ck_observability_metrics_metric_type" CHECK ("metric_type" IN ('counter', 'gauge', 'histogram'))`);
   }

@@ -5,6 +5,8 @@ import { TraceIngestService } from './ingest/trace-ingest.service';
 import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
+import { OtelMetricsController } from './otel-metrics/otel-metrics.controller';
+import { OtelMetricsService } from './otel-metrics/otel-metrics.service';
 import { SavedQueryController } from './saved-queries/saved-query.controller';
 import { SavedQueryService } from './saved-queries/saved-query.service';
 import { LogIngestService } from './signals/log-ingest.service';
@@ -15,8 +17,8 @@ import { MetricIngestService } from './signals/metric-ingest.service';
   // Metrics from spans: the trace pipeline derives execution rows (src/metrics/from-spans).
   imports: [MetricsModule, RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [SavedQueryController, TraceQueryController, JaegerController],
-  providers: [TraceIngestService, MetricIngestService, LogIngestService, TraceQueryService, SavedQueryService],
+  controllers: [OtelMetricsController, SavedQueryController, TraceQueryController, JaegerController],
+  providers: [TraceIngestService, MetricIngestService, LogIngestService, OtelMetricsService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService, MetricIngestService, LogIngestService],
 })
 export class ObservabilityModule {}

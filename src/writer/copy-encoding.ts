@@ -45,6 +45,15 @@ function stripNul(_key: string, value: unknown): unknown {
 
 export class CopyEncodingError extends TypeError {}
 
+/**
+ * A jsonb value already serialized, for a value many rows share (an OTLP resource's attributes
+ * on every point of it): encoded once instead of once per row. The caller vouches that the text
+ * is JSON holding no NUL escape (the OTLP readers refuse NUL in every string).
+ */
+export class JsonText {
+  constructor(readonly json: string) {}
+}
+
 // Date#toISOString costs ~2 µs, as much as the rest of a row: rows of one ingest batch
 // mostly share their second, so the "YYYY-MM-DDTHH:MM:SS" part is cached per second.
 let cachedSecond = NaN;
@@ -70,8 +79,12 @@ export function encodeCopyValue(value: unknown, column: CopyColumn): string {
     return '\\N';
   }
   switch (column.kind) {
-    case 'json':
-      return escapeCopyText(JSON.stringify(value, stripNul));
+    case 'json': {
+      if (value instanceof JsonText) return escapeCopyText(value.json);
+      // Without a replacer first (JSON.stringify's fast path, ~1.7x faster); the replacer only when a NUL escape shows.
+      const text = JSON.stringify(value);
+      return escapeCopyText(text.includes('\\u0000') ? JSON.stringify(value, stripNul) : text);
+    }
     case 'timestamp':
       if (value instanceof Date) {
         const ms = value.getTime();

@@ -5,12 +5,15 @@
  * `{ url, token, format, signal, service, traceId, spanId, temporality }`.
  * Prints one JSON line: `{ exports, failures }`.
  */
+import { Metadata } from '@grpc/grpc-js';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
@@ -19,7 +22,9 @@ import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@
 interface Args {
   url: string;
   token: string;
-  format: 'protobuf' | 'json';
+  format: 'protobuf' | 'json' | 'grpc';
+  /** For grpc: the receiver's `http://host:port`. */
+  grpcUrl?: string;
   signal: 'logs' | 'metrics';
   service: string;
   traceId: string;
@@ -39,9 +44,20 @@ function recording<T extends { export(items: never, done: (r: ExportResult) => v
   return exporter;
 }
 
-async function logs(a: Args): Promise<void> {
+function grpcMetadata(token: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
+}
+
+function logExporter(a: Args) {
+  if (a.format === 'grpc') return new GrpcLogExporter({ url: a.grpcUrl, metadata: grpcMetadata(a.token) });
   const options = { url: `${a.url}/v1/logs`, headers: { authorization: `Bearer ${a.token}` } };
-  const exporter = recording(a.format === 'protobuf' ? new ProtoLogExporter(options) : new JsonLogExporter(options));
+  return a.format === 'protobuf' ? new ProtoLogExporter(options) : new JsonLogExporter(options);
+}
+
+async function logs(a: Args): Promise<void> {
+  const exporter = recording(logExporter(a));
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': a.service, 'service.version': '1.2.3', 'host.name': 'gw-1' }),
     processors: [new SimpleLogRecordProcessor({ exporter })],
@@ -69,12 +85,16 @@ async function logs(a: Args): Promise<void> {
 }
 
 async function metrics(a: Args): Promise<void> {
-  const options = {
-    url: `${a.url}/v1/metrics`,
-    headers: { authorization: `Bearer ${a.token}` },
-    temporalityPreference: a.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
-  };
-  const exporter = recording(a.format === 'protobuf' ? new ProtoMetricExporter(options) : new JsonMetricExporter(options));
+  const temporalityPreference =
+    a.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE;
+  const options = { url: `${a.url}/v1/metrics`, headers: { authorization: `Bearer ${a.token}` }, temporalityPreference };
+  const exporter = recording(
+    a.format === 'grpc'
+      ? new GrpcMetricExporter({ url: a.grpcUrl, metadata: grpcMetadata(a.token), temporalityPreference })
+      : a.format === 'protobuf'
+        ? new ProtoMetricExporter(options)
+        : new JsonMetricExporter(options),
+  );
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': a.service }),

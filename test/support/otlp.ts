@@ -46,8 +46,9 @@ export function otlpProvider(baseUrl: string | null, token: string, format: Expo
 function officialExporter(baseUrl: string | null, token: string, format: ExportFormat): SpanExporter {
   if (format === 'grpc') {
     // Loaded here only: Jest specs import this module for its helpers, never for gRPC.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+    const { OTLPTraceExporter } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
     if (baseUrl === null) return new OTLPTraceExporter();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
@@ -147,7 +148,9 @@ export function exportWithSdkDefaults(endpoint: string, token: string, format: E
 export interface SignalExport {
   url: string;
   token: string;
-  format: 'protobuf' | 'json';
+  format: ExportFormat;
+  /** For grpc: the receiver's `http://host:port`. */
+  grpcUrl?: string;
   signal: 'logs' | 'metrics';
   service: string;
   traceId?: string;
@@ -162,11 +165,11 @@ export function exportSignalWithOfficialSdk(args: SignalExport): Promise<{ expor
 
 function runExportProcess<T>(script: string, args: object, env: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, script), JSON.stringify(args)],
-      { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), JSON.stringify(args)], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);

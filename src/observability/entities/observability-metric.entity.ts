@@ -26,7 +26,7 @@ export class ObservabilityMetric {
   name: string;
 
   /** gauge | sum | histogram | exponential_histogram | summary (counter: rows of the seed schema) */
-  @Column({ type: 'varchar', length: 20 })
+  @Column({ type: 'varchar', length: 30 })
   metricType: string;
 
   /** A gauge's or sum's value; null for distributions (count, sum, min, max, distribution). */

@@ -124,9 +124,9 @@ export function readMetricsRequest(reader: OtlpReader, body: unknown, options: M
         if (total > options.maxPoints) throw new OtlpTooManyItems(options.maxPoints, 'data points');
         for (let i = 0; i < points.length; i++) {
           const path = `${dPath}.dataPoints[${i}]`;
-          const outcome = readPoint(reader, points[i], path, head, options);
+          const outcome = readPoint(reader, points[i], path, head, ctx, options);
           if (typeof outcome === 'string') reject(path, outcome);
-          else result.points.push({ ...head, ...outcome, ...ctx });
+          else result.points.push(outcome);
         }
       }
     }
@@ -139,8 +139,6 @@ function boolean(value: unknown, path: string): boolean {
   if (typeof value !== 'boolean') throw new OtlpFormatError(path, 'must be a boolean');
   return value;
 }
-
-type PointFields = Omit<MetricPointIn, keyof Scope | keyof MetricHead>;
 
 /** A NumberDataPoint's or an Exemplar's value (as_double or as_int). */
 function numberValue(reader: OtlpReader, p: Record<string, unknown>, path: string): number | null {
@@ -158,12 +156,30 @@ function buckets(reader: OtlpReader, raw: unknown, path: string): { offset: numb
   return { offset: otlpInt32(b?.offset, `${path}.offset`), counts: counts(reader, b?.bucketCounts, `${path}.bucketCounts`) };
 }
 
-function readPoint(reader: OtlpReader, raw: unknown, path: string, head: MetricHead, options: MetricReadOptions): PointFields | string {
+function readPoint(
+  reader: OtlpReader,
+  raw: unknown,
+  path: string,
+  head: MetricHead,
+  ctx: Scope,
+  options: MetricReadOptions,
+): MetricPointIn | string {
   const p = reader.message(raw, path) ?? {};
   const timeNanos = reader.nanos(p.timeUnixNano, `${path}.timeUnixNano`);
   const startNanos = reader.nanos(p.startTimeUnixNano, `${path}.startTimeUnixNano`);
   const flags = otlpInt32(p.flags, `${path}.flags`);
-  const fields: PointFields = {
+  // One object literal of a fixed shape per point (spreading three objects cost more than reading the point).
+  const fields: MetricPointIn = {
+    name: head.name,
+    description: head.description,
+    unit: head.unit,
+    type: head.type,
+    temporality: head.temporality,
+    monotonic: head.monotonic,
+    resourceAttributes: ctx.resourceAttributes,
+    service: ctx.service,
+    scopeName: ctx.scopeName,
+    scopeVersion: ctx.scopeVersion,
     timeNanos,
     startNanos: startNanos || null,
     attributes: keyValues(reader, p.attributes, `${path}.attributes`),

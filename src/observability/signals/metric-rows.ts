@@ -1,4 +1,5 @@
 import { canonicalJson, nameUuid } from '../../common/ids';
+import { JsonText } from '../../writer/copy-encoding';
 import { timestampOf } from '../ingest/span-rows';
 import { MetricPointIn } from '../otlp/otlp-metrics-request';
 
@@ -14,8 +15,21 @@ export function seriesKey(p: MetricPointIn, resourceKey = canonicalJson(p.resour
   return canonicalJson([p.name, p.type, p.unit, p.temporality, resourceKey, p.scopeName, p.scopeVersion, p.attributes]);
 }
 
-export function metricRow(p: MetricPointIn, resourceKey?: string): Record<string, unknown> {
-  const seriesId = nameUuid(seriesKey(p, resourceKey));
+/** Series ids by key: a series comes back at every export interval. Bounded; emptied when full. */
+const seriesIds = new Map<string, string>();
+const MAX_CACHED_SERIES = 100_000;
+
+function seriesIdOf(key: string): string {
+  let id = seriesIds.get(key);
+  if (id === undefined) {
+    if (seriesIds.size >= MAX_CACHED_SERIES) seriesIds.clear();
+    seriesIds.set(key, (id = nameUuid(key)));
+  }
+  return id;
+}
+
+export function metricRow(p: MetricPointIn, resourceKey?: string, resourceJson?: JsonText): Record<string, unknown> {
+  const seriesId = seriesIdOf(seriesKey(p, resourceKey));
   const traced = p.exemplars.find((e) => e.traceId);
   return {
     id: nameUuid(`${seriesId}/${p.timeNanos}/${p.startNanos ?? 0}`),
@@ -49,16 +63,19 @@ export function metricRow(p: MetricPointIn, resourceKey?: string): Record<string
     service: p.service,
     scope_name: p.scopeName,
     scope_version: p.scopeVersion,
-    resource_attributes: p.resourceAttributes,
+    resource_attributes: resourceJson ?? p.resourceAttributes,
   };
 }
 
-/** Rows for every point; the resource's key is computed once per resource. */
+/** Rows for every point; the resource's key and its JSON are computed once per resource. */
 export function metricRows(points: readonly MetricPointIn[]): Record<string, unknown>[] {
-  const keys = new Map<Record<string, unknown>, string>();
+  const resources = new Map<Record<string, unknown>, { key: string; json: JsonText }>();
   return points.map((p) => {
-    let key = keys.get(p.resourceAttributes);
-    if (key === undefined) keys.set(p.resourceAttributes, (key = canonicalJson(p.resourceAttributes)));
-    return metricRow(p, key);
+    let resource = resources.get(p.resourceAttributes);
+    if (resource === undefined) {
+      resource = { key: canonicalJson(p.resourceAttributes), json: new JsonText(JSON.stringify(p.resourceAttributes)) };
+      resources.set(p.resourceAttributes, resource);
+    }
+    return metricRow(p, resource.key, resource.json);
   });
 }
