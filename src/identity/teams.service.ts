@@ -138,8 +138,8 @@ export class TeamsService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.description !== undefined) changes.description = dto.description;
     if (dto.visibility !== undefined) changes.visibility = dto.visibility;
-    if (!Object.keys(changes).length) throw badField('name', 'nothing to change: send name, description or visibility');
     const { team: before } = await this.managed(principal, meta, teamId);
+    if (!Object.keys(changes).length) throw badField('name', 'nothing to change: send name, description or visibility');
     await this.db.getRepository(EmailTeam).update({ id: teamId }, changes);
     const after = await this.db.getRepository(EmailTeam).findOneByOrFail({ id: teamId });
     this.decision(principal, meta, teamId, PERMISSIONS.teamsWrite, true);

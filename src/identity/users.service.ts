@@ -128,8 +128,8 @@ export class UsersService {
   }
 
   async update(principal: Principal, meta: RequestMeta, email: string, dto: UpdateUserDto) {
-    if (dto.full_name === undefined) throw badField('full_name', 'nothing to change: send full_name');
     const before = await this.find(this.db.manager, email);
+    if (dto.full_name === undefined) throw badField('full_name', 'nothing to change: send full_name');
     await this.db.getRepository(EmailUser).update({ id: before.id }, { fullName: dto.full_name });
     const after = await this.find(this.db.manager, email);
     if (before.fullName !== after.fullName)
