@@ -20,6 +20,8 @@ import { ObservabilityModule } from './observability/observability.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
 import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
+import { PurgeModule } from './core/purge/purge.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
@@ -51,6 +53,8 @@ export class AppModule {
         PrometheusModule,
         AuthModule,
         RegistryModule,
+        SessionsModule,
+        PurgeModule,
         IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   statusRead: 'status.read',
   tokensManage: 'tokens.manage',
   rolesManage: 'roles.manage',
+  /** The gateway's workers: MCP sessions, messages and subscriptions; OAuth tokens towards upstream servers, opened. */
+  gatewayWorker: 'gateway.worker',
   /** Users and their approvals: create, list, change, deactivate, delete. */
   usersManage: 'users.manage',
   /** Teams you may see, their members and history. */
@@ -45,6 +47,7 @@ export interface SystemRole {
 export const ADMIN_ROLE = 'admin';
 export const DEVELOPER_ROLE = 'developer';
 export const VIEWER_ROLE = 'viewer';
+export const GATEWAY_ROLE = 'gateway';
 
 export const SYSTEM_ROLES: SystemRole[] = [
   { name: ADMIN_ROLE, description: 'Everything, on every entity', permissions: [PERMISSIONS.all], unrestricted: true },
@@ -67,6 +70,12 @@ export const SYSTEM_ROLES: SystemRole[] = [
     name: VIEWER_ROLE,
     description: 'Reads the registry, metrics and traces',
     permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead, PERMISSIONS.tracesRead, PERMISSIONS.teamsRead],
+    unrestricted: false,
+  },
+  {
+    name: GATEWAY_ROLE,
+    description: "The gateway's workers: keep MCP sessions, messages and subscriptions, open OAuth tokens; read the registry",
+    permissions: [PERMISSIONS.gatewayWorker, PERMISSIONS.registryRead],
     unrestricted: false,
   },
 ];

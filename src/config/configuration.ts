@@ -120,6 +120,31 @@ const logLevel = (fallback: 'info') =>
 
 const databaseUrl = () => optional(postgresUrl());
 
+/** The built-in mappings from a gateway's spans to execution metric rows (src/metrics/from-spans/span-profiles.ts). */
+export const SPAN_PROFILES = ['contextforge', 'mcp-semconv'] as const;
+export type SpanProfileName = (typeof SPAN_PROFILES)[number];
+
+/** `off`, or a comma list of profile names (default: all of them), each once. */
+const spanProfiles = () =>
+  optional(
+    z.string().transform((value, ctx) => {
+      const list = value
+        .split(',')
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean);
+      if (list.length === 1 && list[0] === 'off') return [] as SpanProfileName[];
+      const unknown = list.filter((p) => !(SPAN_PROFILES as readonly string[]).includes(p));
+      if (unknown.length > 0 || list.length === 0 || new Set(list).size !== list.length) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must be off or a comma list of ${SPAN_PROFILES.join(', ')}, each once${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        });
+        return z.NEVER;
+      }
+      return list as SpanProfileName[];
+    }),
+  ).transform((v) => v ?? [...SPAN_PROFILES]);
+
 /** DATABASE_URL and one <ROLE>_DATABASE_URL per optional role. */
 const roleUrls = Object.fromEntries(ROLES.map((role) => [roleUrlEnv(role), databaseUrl()])) as Record<
   RoleUrlEnv,
@@ -204,8 +229,21 @@ export const envSchema = z.object({
   /** Hourly rollup rows older than this are deleted; daily rows older than the next. */
   METRICS_HOURLY_RETENTION_DAYS: int(180, 1, 36_500),
   METRICS_DAILY_RETENTION_DAYS: int(730, 1, 36_500),
+  /** Which mapping profiles turn ingested spans into execution metric rows; `off`: none. */
+  METRICS_FROM_SPANS: spanProfiles(),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
+
+  // MCP sessions (src/sessions) and the purge of expired core rows (src/core/purge).
+  /** A session idle longer than this is gone: refused at once, purged with its messages by the next purge run. */
+  MCP_SESSION_TTL_SECONDS: int(3600, 10, 30 * 86_400),
+  /** Runs the purge of expired sessions, messages, OAuth states and SSO logins on this replica. */
+  CORE_PURGE_ENABLED: bool(true),
+  CORE_PURGE_INTERVAL_SECONDS: int(60, 1, 86_400),
+  /** Rows deleted per purge transaction. */
+  CORE_PURGE_BATCH_ROWS: int(5000, 10, 1_000_000),
+  /** How long a purge statement waits for a lock before it leaves the rows to the next run. */
+  CORE_PURGE_LOCK_TIMEOUT_MS: int(1000, 10, 60_000),
 
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413. */

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { SecretKeys } from '../common/secret-box';
-import { Env, PARTITION_PERIODS } from './configuration';
+import { Env, PARTITION_PERIODS, SpanProfileName } from './configuration';
 
 /**
  * Typed settings, one object per area, built once from the validated environment
@@ -91,6 +91,8 @@ export interface MetricsSettings {
     dailyRetentionDays: number;
   };
   performance: { enabled: boolean; snapshotMs: number };
+  /** Mapping profiles deriving execution rows from ingested spans, in order (first match wins); empty: off. */
+  fromSpans: SpanProfileName[];
 }
 
 export interface TracesSettings {
@@ -101,6 +103,19 @@ export interface TracesSettings {
   retentionDays: number;
   /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
   json: { maxDepth: number; maxKeys: number };
+}
+
+export interface SessionSettings {
+  /** MCP_SESSION_TTL_SECONDS */
+  ttlSeconds: number;
+}
+
+/** The scheduled purge of expired core rows (src/core/purge). */
+export interface PurgeSettings {
+  enabled: boolean;
+  intervalMs: number;
+  batchRows: number;
+  lockTimeoutMs: number;
 }
 
 export interface GroupPolicy {
@@ -130,6 +145,8 @@ export interface Settings {
   metrics: MetricsSettings;
   traces: TracesSettings;
   partitions: PartitionSettings;
+  sessions: SessionSettings;
+  purge: PurgeSettings;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
 }
@@ -187,12 +204,20 @@ export function settingsFromEnv(env: Env): Settings {
         dailyRetentionDays: env.METRICS_DAILY_RETENTION_DAYS,
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
+      fromSpans: env.METRICS_FROM_SPANS,
     },
     traces: {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+    },
+    sessions: { ttlSeconds: env.MCP_SESSION_TTL_SECONDS },
+    purge: {
+      enabled: env.CORE_PURGE_ENABLED,
+      intervalMs: env.CORE_PURGE_INTERVAL_SECONDS * 1000,
+      batchRows: env.CORE_PURGE_BATCH_ROWS,
+      lockTimeoutMs: env.CORE_PURGE_LOCK_TIMEOUT_MS,
     },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {

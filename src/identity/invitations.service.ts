@@ -9,7 +9,7 @@ import { uuidv7 } from '../common/ids';
 import { EmailTeamInvitation } from '../core/entities/email-team-invitation.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { CreateInvitationDto } from './dto/teams.dto';
 import { PageQueryDto } from './dto/page.dto';
 import { invitationView } from './identity-views';
@@ -86,7 +86,7 @@ export class InvitationsService {
       .createQueryBuilder('i')
       .where('i.team_id = :teamId AND i.is_active AND i.expires_at > now()', { teamId });
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
       qb.andWhere('i.id > :after', { after });
     }
@@ -95,7 +95,7 @@ export class InvitationsService {
       .take(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(invitationView), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: page.map(invitationView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
   }
 
   /** By a team owner; an invitation of another team, used or expired answers 404 as a missing one. */

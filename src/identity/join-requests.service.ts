@@ -9,7 +9,7 @@ import { SQLSTATE, sqlState } from '../common/pg-errors';
 import { EmailTeamJoinRequest } from '../core/entities/email-team-join-request.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { JoinRequestListQueryDto } from './dto/teams.dto';
 import { joinRequestView } from './identity-views';
 import { AppliedChange, MemberLedger } from './member-ledger';
@@ -72,7 +72,7 @@ export class JoinRequestsService {
       .createQueryBuilder('r')
       .where('r.team_id = :teamId AND r.status = :status', { teamId, status: query.status ?? 'pending' });
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
       qb.andWhere('r.id > :after', { after });
     }
@@ -81,7 +81,7 @@ export class JoinRequestsService {
       .take(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(joinRequestView), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: page.map(joinRequestView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
   }
 
   /** The requester becomes a member. */

@@ -9,7 +9,7 @@ import { EmailTeamMemberHistory } from '../core/entities/email-team-member-histo
 import { EmailUser } from '../core/entities/email-user.entity';
 import { CORE_DB } from '../database/roles';
 import { Actor, AuditService } from '../logs/audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { PageQueryDto } from './dto/page.dto';
 import { historyView, memberView } from './identity-views';
 import { AppliedChange, MemberLedger, MembershipChange } from './member-ledger';
@@ -36,7 +36,7 @@ export class TeamMembersService {
       .take(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(memberView), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: page.map(memberView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
   }
 
   /** Membership changes, oldest first: to the team's members and admins. */
@@ -54,7 +54,7 @@ export class TeamMembersService {
       .take(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(historyView), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: page.map(historyView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
   }
 
   /**
@@ -119,7 +119,7 @@ export class TeamMembersService {
 
   private after(qb: { andWhere(sql: string, p: object): unknown }, cursor: string | undefined, alias: string): void {
     if (cursor === undefined) return;
-    const after = decodeCursor(cursor);
+    const after = decodeListCursor(cursor);
     if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
     qb.andWhere(`${alias}.id > :after`, { after });
   }

@@ -10,7 +10,7 @@ import { EmailTeam } from '../core/entities/email-team.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
 import { PermissionAuditService } from '../logs/permission-audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { REGISTRY_RESOURCES } from '../registry/registry-resource';
 import { CreateTeamDto, TeamListQueryDto, UpdateTeamDto } from './dto/teams.dto';
 import { teamView } from './identity-views';
@@ -115,7 +115,7 @@ export class TeamsService {
     }
     if (query.visibility !== undefined) qb.andWhere('t.visibility = :visibility', { visibility: query.visibility });
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
       qb.andWhere('t.id > :after', { after });
     }
@@ -124,7 +124,7 @@ export class TeamsService {
       .take(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(teamView), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: page.map(teamView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
   }
 
   async get(principal: Principal, meta: RequestMeta, teamId: string) {

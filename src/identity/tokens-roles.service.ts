@@ -7,7 +7,7 @@ import { badField } from '../common/field-errors';
 import { EmailApiToken } from '../core/entities/email-api-token.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { RoleListQueryDto, TokenListQueryDto } from './dto/tokens.dto';
 import { tokenView } from './identity-views';
 
@@ -32,7 +32,7 @@ export class TokensRolesService {
     if (query.is_active === true) qb.andWhere('t.is_active AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.jti = t.jti)');
     if (query.is_active === false) qb.andWhere('(NOT t.is_active OR EXISTS (SELECT 1 FROM token_revocations r WHERE r.jti = t.jti))');
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
       qb.andWhere('t.id > :after', { after });
     }
@@ -52,7 +52,7 @@ export class TokensRolesService {
       : [];
     return {
       items: page.map((t) => tokenView(t, revocations.find((r) => r.jti === t.jti) ?? null)),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null,
     };
   }
 

@@ -7,7 +7,7 @@ import { EmailUser } from '../core/entities/email-user.entity';
 import { PendingUserApproval } from '../core/entities/pending-user-approval.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { ApprovalListQueryDto } from './dto/users.dto';
 import { approvalView } from './identity-views';
 
@@ -32,7 +32,7 @@ export class UserApprovalsService {
       .createQueryBuilder('a')
       .where('a.status = :status', { status: query.status ?? 'pending' });
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
       qb.andWhere('a.id > :after', { after });
     }
@@ -41,7 +41,7 @@ export class UserApprovalsService {
       .take(limit + 1)
       .getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(approvalView), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: page.map(approvalView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
   }
 
   approve(principal: Principal, meta: RequestMeta, id: string, reason: string | null) {

@@ -10,7 +10,7 @@ import { EmailUser } from '../core/entities/email-user.entity';
 import { PendingUserApproval } from '../core/entities/pending-user-approval.entity';
 import { CORE_DB } from '../database/roles';
 import { Actor, AuditEntry, AuditService } from '../logs/audit.service';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { CreateUserDto, UpdateUserDto, UserListQueryDto } from './dto/users.dto';
 import { userView } from './identity-views';
 
@@ -100,7 +100,7 @@ export class UsersService {
     const limit = query.limit ?? 50;
     const qb = this.db.getRepository(EmailUser).createQueryBuilder('u');
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
       qb.andWhere('u.id > :after', { after });
     }
@@ -118,7 +118,7 @@ export class UsersService {
     const approvals = page.length ? await this.db.getRepository(PendingUserApproval).findBy(page.map((u) => ({ email: u.email }))) : [];
     return {
       items: page.map((u) => userView(u, approvals.find((a) => a.email === u.email) ?? null)),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null,
     };
   }
 
