@@ -1,4 +1,4 @@
-import { blockOf } from './auth.guard';
+import { blockOf } from './authenticator';
 
 describe('blocked usage rows', () => {
   it('mark requests refused by a permission or a rate limit, and nothing else', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PUBLIC_ROUTES } from '../../src/auth/route-policy';
 
 /**
  * Bad requests derived from the OpenAPI document: for every operation, every class of
@@ -74,8 +75,6 @@ const BAD_QUERY_NUMBERS = ['0x10', '1e1', '-1', '1.5', '99999999999999999999', '
 const BAD_BODY_NUMBERS = [-1, 1e20];
 const NUL = 'fu\u0000zz';
 const PUBLIC_PREFIXES = ['/health', '/docs', '/status'];
-/** Routes that take no token: an invitation's own token is the credential. */
-const PUBLIC_OPERATIONS = ['/api/v1/invitations/accept', '/api/v1/invitations/decline'];
 
 export function buildSharedPayloads(maxBodyBytes: number): SharedPayloads {
   const oversized = Buffer.from(`{"name":"${'x'.repeat(maxBodyBytes)}"}`);
@@ -123,7 +122,7 @@ export function operations(doc: {
         template,
         parameters: op.parameters ?? [],
         body: resolve(op.requestBody?.content?.['application/json']?.schema),
-        public: PUBLIC_PREFIXES.some((p) => template.startsWith(p)) || PUBLIC_OPERATIONS.includes(template),
+        public: PUBLIC_PREFIXES.some((p) => template.startsWith(p)) || PUBLIC_ROUTES.has(template),
       });
     }
   }
