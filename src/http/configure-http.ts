@@ -17,6 +17,7 @@ import {
 } from './input-guard';
 import { ownBodyRoute, readsOwnBody } from './own-body';
 import { AuthGuard } from '../auth/auth.guard';
+import { AuthBlockedException } from '../auth/authenticator';
 import { HttpExceptionFilter } from './http-exception.filter';
 
 interface BodyParserError extends Error {
@@ -94,6 +95,8 @@ export function configureHttp(app: INestApplication): void {
     guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
       const body = errors.toApiError(error);
       if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
+      // A blocked address is told when to come back, as the exception filter does for the guard's 429.
+      if (error instanceof AuthBlockedException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       res.status(body.statusCode).json(body);
     });
   });
