@@ -174,6 +174,8 @@ describe('identity lifecycle', () => {
     expect((await as(dana.token).get(`/api/v1/teams`)).body.items).toEqual([]);
     const hidden = await as(dana.token).post(`/api/v1/teams/${privateTeam}/join-requests`, {});
     expect(hidden.status).toBe(404);
+    for (const path of ['', '/members', '/history', '/invitations', '/join-requests'])
+      expect((await as(dana.token).get(`/api/v1/teams/${privateTeam}${path}`)).status).toBe(404);
 
     const asked = await as(dana.token).post(`/api/v1/teams/${publicTeam}/join-requests`, { message: 'hello' });
     expect(asked.status).toBe(201);
@@ -268,23 +270,24 @@ describe('identity lifecycle', () => {
     // 40 rows from 12 days back to 5 days ahead: the DEFAULT partition, dated ones, pairs sharing a timestamp.
     const times = Array.from({ length: 40 }, (_, i) => new Date(now - 12 * day + Math.floor(i / 2) * ((17 * day) / 20)));
     const ids = times.map((_, i) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`);
-    for (const [i, t] of times.entries()) {
-      await query(
-        url,
-        `INSERT INTO email_auth_events (id, "timestamp", user_email, event_type, success) VALUES ($1, $2, 'pager@example.com', 'paging', true)`,
-        [ids[i], t],
-      );
-      await query(
-        url,
-        `INSERT INTO token_usage_logs (id, "timestamp", token_jti, user_email, endpoint, method, status_code, blocked) VALUES ($1, $2, 'pager-jti', 'pager@example.com', '/x', 'GET', 200, false)`,
-        [ids[i], t],
-      );
-      await query(
-        url,
-        `INSERT INTO permission_audit_log (id, "timestamp", user_email, permission, granted, roles_checked) VALUES ($1, $2, 'pager@example.com', 'paging.test', true, '[]')`,
-        [ids[i], t],
-      );
-    }
+    const rows = `FROM unnest($1::text[], $2::timestamptz[]) AS r(id, ts)`;
+    await query(
+      url,
+      `INSERT INTO email_auth_events (id, "timestamp", user_email, event_type, success) SELECT id, ts, 'pager@example.com', 'paging', true ${rows}`,
+      [ids, times],
+    );
+    await query(
+      url,
+      `INSERT INTO token_usage_logs (id, "timestamp", token_jti, user_email, endpoint, method, status_code, blocked)
+       SELECT id::uuid, ts, 'pager-jti', 'pager@example.com', '/x', 'GET', 200, false ${rows}`,
+      [ids, times],
+    );
+    await query(
+      url,
+      `INSERT INTO permission_audit_log (id, "timestamp", user_email, permission, granted, roles_checked)
+       SELECT id::uuid, ts, 'pager@example.com', 'paging.test', true, '[]' ${rows}`,
+      [ids, times],
+    );
     for (const table of ['token_usage_logs', 'permission_audit_log']) {
       const parts = await query<{ n: number }>(
         url,

@@ -1,10 +1,9 @@
 import { AuthSettings, InjectSettings } from '../config/settings';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { Authenticator } from './authenticator';
 import { PERMISSION_KEY } from './decorators';
 import { HttpRequest, HttpResponse, Principal, requestMeta } from './principal';
-import { declaredPublicRoutes, matchesRoute, PublicRoute } from './public-routes';
 import { Exposure, routePolicy } from './route-policy';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -19,13 +18,10 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly exposure: Exposure;
-  private publicRoutes: PublicRoute[] | null = null;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
     @InjectSettings('auth') settings: AuthSettings,
   ) {
     this.exposure = { statusPublic: settings.statusPublic, metricsPublic: settings.metricsPublic };
@@ -52,11 +48,7 @@ export class AuthGuard implements CanActivate {
    * principal on the request and decides the route's permission.
    */
   async beforeBody(req: HttpRequest, res: HttpResponse): Promise<void> {
-    if (routePolicy(req.path, req.method, undefined, this.exposure).public) return;
-    // Routes whose handler declares them public (an invitation's token is its credential).
-    this.publicRoutes ??= declaredPublicRoutes(this.discovery, this.scanner, this.reflector);
-    if (matchesRoute(this.publicRoutes, req.method, req.path)) return;
-    await this.authenticate(req, res);
+    if (!routePolicy(req.path, req.method, undefined, this.exposure).public) await this.authenticate(req, res);
   }
 
   /** The caller of a request that needs a token: its principal (usage tracked), or the refusal (401, 429). */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthGuard } from './auth.guard';
 import { AuthAdminController } from './auth-admin.controller';
@@ -10,7 +10,6 @@ import { TokenStore } from './token-store';
 
 /** Bearer-token authentication and role permissions for every route (a global guard). */
 @Module({
-  imports: [DiscoveryModule],
   controllers: [AuthAdminController],
   providers: [
     TokenStore,

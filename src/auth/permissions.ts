@@ -30,8 +30,6 @@ export const PERMISSIONS = {
   teamsManage: 'teams.manage',
   /** Any valid token, whatever its roles: the caller's own tokens, roles and requests. */
   authenticated: 'authenticated',
-  /** No token at all (an invitation's own token is the credential). */
-  public: 'public',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];

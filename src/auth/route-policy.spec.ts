@@ -28,8 +28,10 @@ describe('routePolicy', () => {
     expect(routePolicy('/api/v1/unknown', 'GET', undefined, CLOSED)).toEqual({ public: false, permission: '*' });
   });
 
-  it('opens a route declared public, and lets any valid token through one declared authenticated', () => {
-    expect(routePolicy('/api/v1/invitations/accept', 'POST', 'public', CLOSED)).toEqual({ public: true });
+  it('opens the invitation routes by path, and lets any valid token through a route declared authenticated', () => {
+    expect(routePolicy('/api/v1/invitations/accept', 'POST', undefined, CLOSED)).toEqual({ public: true });
+    expect(routePolicy('/API/v1/invitations/decline/', 'POST', undefined, CLOSED)).toEqual({ public: true });
+    expect(routePolicy('/api/v1/invitations', 'GET', undefined, CLOSED)).toEqual({ public: false, permission: '*' });
     expect(routePolicy('/api/v1/tokens', 'GET', 'authenticated', CLOSED)).toEqual({ public: false, permission: 'authenticated' });
     expect(hasPermission(new Set(), 'authenticated')).toBe(true);
     expect(hasPermission(new Set(['registry.read']), 'teams.read')).toBe(false);

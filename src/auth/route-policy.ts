@@ -6,6 +6,12 @@ export type RoutePolicy = { public: true } | { public: false; permission: string
 const PUBLIC: RoutePolicy = { public: true };
 const needs = (permission: string): RoutePolicy => ({ public: false, permission });
 
+/**
+ * Routes that take no token, by path (so that the check before the body, which knows no
+ * handler, and the guard agree): an invitation's own token is the credential.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/api/v1/invitations/accept', '/api/v1/invitations/decline']);
+
 function under(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
 }
@@ -20,7 +26,7 @@ export interface Exposure {
 
 /**
  * Decides by path, for every route, including routes other modules add later:
- * `/health/*` and the OpenAPI document are public; `/status/*` needs an admin token
+ * `/health/*`, the OpenAPI document and PUBLIC_ROUTES are public; `/status/*` needs an admin token
  * unless STATUS_PUBLIC; `/metrics` (Prometheus) needs an admin token unless METRICS_ENDPOINT_PUBLIC; `/api/v1/metrics/*` needs metrics.read to read and metrics.write
  * otherwise. Any other route needs the permission its handler declares (@RequirePermission),
  * and a route that declares none needs every permission (admin): secure by default.
@@ -29,10 +35,9 @@ export function routePolicy(path: string, method: string, declared: string | und
   // As the router matches: letter case and trailing slashes do not make another route.
   const p = path.toLowerCase().replace(/\/+$/, '') || '/';
   if (under(p, '/health')) return PUBLIC;
-  if (under(p, '/docs') || p === '/docs-json' || p === '/docs-yaml') return PUBLIC;
+  if (under(p, '/docs') || p === '/docs-json' || p === '/docs-yaml' || PUBLIC_ROUTES.has(p)) return PUBLIC;
   if (under(p, '/status')) return exposure.statusPublic ? PUBLIC : needs(PERMISSIONS.statusRead);
   if (p === '/metrics') return exposure.metricsPublic ? PUBLIC : needs(PERMISSIONS.all);
-  if (declared === PERMISSIONS.public) return PUBLIC;
   if (declared) return needs(declared);
   if (under(p, '/api/v1/metrics'))
     return needs(['GET', 'HEAD'].includes(method.toUpperCase()) ? PERMISSIONS.metricsRead : PERMISSIONS.metricsWrite);

@@ -62,9 +62,9 @@ export class InvitationsController {
     return this.invitations.revoke(principal, meta, team, invitation);
   }
 
+  // No token: public by path (PUBLIC_ROUTES, src/auth/route-policy.ts).
   @Post('invitations/accept')
   @HttpCode(200)
-  @RequirePermission(PERMISSIONS.public)
   @ApiOperation({ summary: 'Accept an invitation with its token (no account needed: the user is created when unknown)' })
   @ApiResponse({ status: 404, description: 'Unknown, expired, used, declined or revoked (the same answer)' })
   accept(@Body() dto: InvitationTokenDto, @CurrentRequest() meta: RequestMeta) {
@@ -73,7 +73,6 @@ export class InvitationsController {
 
   @Post('invitations/decline')
   @HttpCode(204)
-  @RequirePermission(PERMISSIONS.public)
   @ApiOperation({ summary: 'Decline an invitation with its token' })
   @ApiResponse({ status: 404, description: 'Unknown, expired, used, declined or revoked (the same answer)' })
   decline(@Body() dto: InvitationTokenDto, @CurrentRequest() meta: RequestMeta) {

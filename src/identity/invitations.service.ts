@@ -5,11 +5,11 @@ import { DataSource, MoreThan, Repository } from 'typeorm';
 import { Principal, RequestMeta } from '../auth/principal';
 import { hashToken, parseDuration } from '../auth/token';
 import { badField } from '../common/field-errors';
+import { pageById } from './id-page';
 import { uuidv7 } from '../common/ids';
 import { EmailTeamInvitation } from '../core/entities/email-team-invitation.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { CreateInvitationDto } from './dto/teams.dto';
 import { PageQueryDto } from './dto/page.dto';
 import { invitationView } from './identity-views';
@@ -80,22 +80,12 @@ export class InvitationsService {
   /** Pending (active, unexpired) invitations of a team, oldest first: to its owners. */
   async list(principal: Principal, meta: RequestMeta, teamId: string, query: PageQueryDto) {
     await this.teams.managed(principal, meta, teamId);
-    const limit = query.limit ?? 50;
     const qb = this.db
       .getRepository(EmailTeamInvitation)
       .createQueryBuilder('i')
       .where('i.team_id = :teamId AND i.is_active AND i.expires_at > now()', { teamId });
-    if (query.cursor !== undefined) {
-      const after = decodeListCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-      qb.andWhere('i.id > :after', { after });
-    }
-    const rows = await qb
-      .orderBy('i.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(invitationView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
+    const { rows: page, next_cursor } = await pageById(qb, 'i', query);
+    return { items: page.map(invitationView), next_cursor };
   }
 
   /** By a team owner; an invitation of another team, used or expired answers 404 as a missing one. */

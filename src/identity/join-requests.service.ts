@@ -3,13 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
-import { badField } from '../common/field-errors';
+import { pageById } from './id-page';
 import { uuidv7 } from '../common/ids';
 import { SQLSTATE, sqlState } from '../common/pg-errors';
 import { EmailTeamJoinRequest } from '../core/entities/email-team-join-request.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { JoinRequestListQueryDto } from './dto/teams.dto';
 import { joinRequestView } from './identity-views';
 import { AppliedChange, MemberLedger } from './member-ledger';
@@ -66,22 +65,12 @@ export class JoinRequestsService {
   /** Owners see the team's requests (pending by default), oldest first. */
   async list(principal: Principal, meta: RequestMeta, teamId: string, query: JoinRequestListQueryDto) {
     await this.teams.managed(principal, meta, teamId);
-    const limit = query.limit ?? 50;
     const qb = this.db
       .getRepository(EmailTeamJoinRequest)
       .createQueryBuilder('r')
       .where('r.team_id = :teamId AND r.status = :status', { teamId, status: query.status ?? 'pending' });
-    if (query.cursor !== undefined) {
-      const after = decodeListCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-      qb.andWhere('r.id > :after', { after });
-    }
-    const rows = await qb
-      .orderBy('r.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(joinRequestView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
+    const { rows: page, next_cursor } = await pageById(qb, 'r', query);
+    return { items: page.map(joinRequestView), next_cursor };
   }
 
   /** The requester becomes a member. */

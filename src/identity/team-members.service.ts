@@ -3,13 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
-import { badField } from '../common/field-errors';
 import { EmailTeamMember } from '../core/entities/email-team-member.entity';
 import { EmailTeamMemberHistory } from '../core/entities/email-team-member-history.entity';
 import { EmailUser } from '../core/entities/email-user.entity';
 import { CORE_DB } from '../database/roles';
 import { Actor, AuditService } from '../logs/audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
+import { pageById } from './id-page';
 import { PageQueryDto } from './dto/page.dto';
 import { historyView, memberView } from './identity-views';
 import { AppliedChange, MemberLedger, MembershipChange } from './member-ledger';
@@ -28,15 +27,9 @@ export class TeamMembersService {
   /** Active members, oldest membership row first. */
   async list(principal: Principal, meta: RequestMeta, teamId: string, query: PageQueryDto) {
     await this.teams.visible(principal, meta, teamId);
-    const limit = query.limit ?? 50;
     const qb = this.db.getRepository(EmailTeamMember).createQueryBuilder('m').where('m.team_id = :teamId AND m.is_active', { teamId });
-    this.after(qb, query.cursor, 'm');
-    const rows = await qb
-      .orderBy('m.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(memberView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
+    const { rows, next_cursor } = await pageById(qb, 'm', query);
+    return { items: rows.map(memberView), next_cursor };
   }
 
   /** Membership changes, oldest first: to the team's members and admins. */
@@ -46,15 +39,9 @@ export class TeamMembersService {
       this.teams.decision(principal, meta, teamId, PERMISSIONS.teamsRead, false);
       throw new ForbiddenException(`only members of team ${team.slug} read its history`);
     }
-    const limit = query.limit ?? 50;
     const qb = this.db.getRepository(EmailTeamMemberHistory).createQueryBuilder('h').where('h.team_id = :teamId', { teamId });
-    this.after(qb, query.cursor, 'h');
-    const rows = await qb
-      .orderBy('h.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(historyView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
+    const { rows, next_cursor } = await pageById(qb, 'h', query);
+    return { items: rows.map(historyView), next_cursor };
   }
 
   /**
@@ -115,12 +102,5 @@ export class TeamMembersService {
   /** Runs a membership change in its own transaction (for callers outside a request's team checks). */
   apply(change: MembershipChange): Promise<AppliedChange> {
     return this.db.transaction((tx) => MemberLedger.apply(tx, change));
-  }
-
-  private after(qb: { andWhere(sql: string, p: object): unknown }, cursor: string | undefined, alias: string): void {
-    if (cursor === undefined) return;
-    const after = decodeListCursor(cursor);
-    if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-    qb.andWhere(`${alias}.id > :after`, { after });
   }
 }

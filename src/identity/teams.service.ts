@@ -4,13 +4,13 @@ import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
 import { badField } from '../common/field-errors';
+import { pageById } from './id-page';
 import { uuidv7 } from '../common/ids';
 import { SQLSTATE, sqlState } from '../common/pg-errors';
 import { EmailTeam } from '../core/entities/email-team.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
 import { PermissionAuditService } from '../logs/permission-audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { REGISTRY_RESOURCES } from '../registry/registry-resource';
 import { CreateTeamDto, TeamListQueryDto, UpdateTeamDto } from './dto/teams.dto';
 import { teamView } from './identity-views';
@@ -102,7 +102,6 @@ export class TeamsService {
 
   /** The caller's teams (admins: all), oldest first; `visibility=public`: every public team. */
   async list(principal: Principal, query: TeamListQueryDto) {
-    const limit = query.limit ?? 50;
     const qb = this.db.getRepository(EmailTeam).createQueryBuilder('t');
     if (!managesAllTeams(principal)) {
       qb.andWhere(
@@ -114,17 +113,8 @@ export class TeamsService {
       );
     }
     if (query.visibility !== undefined) qb.andWhere('t.visibility = :visibility', { visibility: query.visibility });
-    if (query.cursor !== undefined) {
-      const after = decodeListCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-      qb.andWhere('t.id > :after', { after });
-    }
-    const rows = await qb
-      .orderBy('t.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(teamView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
+    const { rows: page, next_cursor } = await pageById(qb, 't', query);
+    return { items: page.map(teamView), next_cursor };
   }
 
   async get(principal: Principal, meta: RequestMeta, teamId: string) {
@@ -138,8 +128,8 @@ export class TeamsService {
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.description !== undefined) changes.description = dto.description;
     if (dto.visibility !== undefined) changes.visibility = dto.visibility;
-    if (!Object.keys(changes).length) throw badField('name', 'nothing to change: send name, description or visibility');
     const { team: before } = await this.managed(principal, meta, teamId);
+    if (!Object.keys(changes).length) throw badField('name', 'nothing to change: send name, description or visibility');
     await this.db.getRepository(EmailTeam).update({ id: teamId }, changes);
     const after = await this.db.getRepository(EmailTeam).findOneByOrFail({ id: teamId });
     this.decision(principal, meta, teamId, PERMISSIONS.teamsWrite, true);

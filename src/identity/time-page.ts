@@ -1,3 +1,4 @@
+import { CURSOR_RULE, decodeCursor, encodeCursor } from '../common/cursor';
 import { badField } from '../common/field-errors';
 import { DAY_MS } from '../common/time';
 
@@ -34,15 +35,18 @@ export interface TimeCursor {
 }
 
 export function encodeTimeCursor(c: TimeCursor): string {
-  return Buffer.from(`${c.micros}_${c.id}`, 'utf8').toString('base64url');
+  return encodeCursor([c.micros, c.id]);
 }
 
 /** The position in a cursor; 400 naming `cursor` when it is not one of ours. */
 export function decodeTimeCursor(cursor: string): TimeCursor {
-  const [micros, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('_');
-  if (rest.length || !/^-?\d{1,17}$/.test(micros ?? '') || !UUID.test(id ?? ''))
-    throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-  return { micros, id };
+  const position = decodeCursor(cursor, ([micros, id, ...rest]) =>
+    !rest.length && typeof micros === 'string' && /^-?\d{1,17}$/.test(micros) && typeof id === 'string' && UUID.test(id)
+      ? { micros, id }
+      : null,
+  );
+  if (!position) throw badField('cursor', `cursor ${CURSOR_RULE}`);
+  return position;
 }
 
 /** SQL that selects a row's cursor position: `<expr> AS cursor_micros`. */

@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { hasPermission, PERMISSIONS } from '../auth/permissions';
 import { Principal, RequestMeta } from '../auth/principal';
-import { badField } from '../common/field-errors';
+import { pageById } from './id-page';
 import { EmailApiToken } from '../core/entities/email-api-token.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { RoleListQueryDto, TokenListQueryDto } from './dto/tokens.dto';
 import { tokenView } from './identity-views';
 
@@ -26,21 +25,11 @@ export class TokensRolesService {
     if (email && email !== principal.email && !manager)
       throw new ForbiddenException('other users’ tokens need the tokens.manage permission');
     const owner = email ?? (manager ? undefined : principal.email);
-    const limit = query.limit ?? 50;
     const qb = this.db.getRepository(EmailApiToken).createQueryBuilder('t');
     if (owner) qb.andWhere('t.user_email = :owner', { owner });
     if (query.is_active === true) qb.andWhere('t.is_active AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.jti = t.jti)');
     if (query.is_active === false) qb.andWhere('(NOT t.is_active OR EXISTS (SELECT 1 FROM token_revocations r WHERE r.jti = t.jti))');
-    if (query.cursor !== undefined) {
-      const after = decodeListCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-      qb.andWhere('t.id > :after', { after });
-    }
-    const rows = await qb
-      .orderBy('t.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
+    const { rows: page, next_cursor } = await pageById(qb, 't', query);
     const revocations = page.length
       ? ((await this.db.query(`SELECT jti, revoked_at, reason FROM token_revocations WHERE jti = ANY($1)`, [
           page.map((t) => t.jti),
@@ -52,7 +41,7 @@ export class TokensRolesService {
       : [];
     return {
       items: page.map((t) => tokenView(t, revocations.find((r) => r.jti === t.jti) ?? null)),
-      next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null,
+      next_cursor,
     };
   }
 

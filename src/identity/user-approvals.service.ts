@@ -2,12 +2,11 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal, RequestMeta } from '../auth/principal';
-import { badField } from '../common/field-errors';
+import { pageById } from './id-page';
 import { EmailUser } from '../core/entities/email-user.entity';
 import { PendingUserApproval } from '../core/entities/pending-user-approval.entity';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { ApprovalListQueryDto } from './dto/users.dto';
 import { approvalView } from './identity-views';
 
@@ -26,22 +25,12 @@ export class UserApprovalsService {
 
   /** Oldest first. */
   async list(query: ApprovalListQueryDto) {
-    const limit = query.limit ?? 50;
     const qb = this.db
       .getRepository(PendingUserApproval)
       .createQueryBuilder('a')
       .where('a.status = :status', { status: query.status ?? 'pending' });
-    if (query.cursor !== undefined) {
-      const after = decodeListCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-      qb.andWhere('a.id > :after', { after });
-    }
-    const rows = await qb
-      .orderBy('a.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    return { items: page.map(approvalView), next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null };
+    const { rows: page, next_cursor } = await pageById(qb, 'a', query);
+    return { items: page.map(approvalView), next_cursor };
   }
 
   approve(principal: Principal, meta: RequestMeta, id: string, reason: string | null) {

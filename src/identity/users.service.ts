@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { Principal, RequestMeta } from '../auth/principal';
 import { badField } from '../common/field-errors';
+import { pageById } from './id-page';
 import { uuidv7 } from '../common/ids';
 import { DAY_MS } from '../common/time';
 import { AuthSettings, InjectSettings } from '../config/settings';
@@ -10,7 +11,6 @@ import { EmailUser } from '../core/entities/email-user.entity';
 import { PendingUserApproval } from '../core/entities/pending-user-approval.entity';
 import { CORE_DB } from '../database/roles';
 import { Actor, AuditEntry, AuditService } from '../logs/audit.service';
-import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { CreateUserDto, UpdateUserDto, UserListQueryDto } from './dto/users.dto';
 import { userView } from './identity-views';
 
@@ -97,28 +97,18 @@ export class UsersService {
 
   /** Oldest first by id; `q` matches part of the email or the name. */
   async list(query: UserListQueryDto) {
-    const limit = query.limit ?? 50;
     const qb = this.db.getRepository(EmailUser).createQueryBuilder('u');
-    if (query.cursor !== undefined) {
-      const after = decodeListCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
-      qb.andWhere('u.id > :after', { after });
-    }
     if (query.q !== undefined) {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere(new Brackets((w) => w.where(`u.email ILIKE :like ESCAPE '\\'`, { like }).orWhere(`u.full_name ILIKE :like ESCAPE '\\'`)));
     }
     if (query.is_active !== undefined) qb.andWhere('u.is_active = :active', { active: query.is_active });
     if (query.auth_provider !== undefined) qb.andWhere('u.auth_provider = :provider', { provider: query.auth_provider });
-    const rows = await qb
-      .orderBy('u.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
+    const { rows: page, next_cursor } = await pageById(qb, 'u', query);
     const approvals = page.length ? await this.db.getRepository(PendingUserApproval).findBy(page.map((u) => ({ email: u.email }))) : [];
     return {
       items: page.map((u) => userView(u, approvals.find((a) => a.email === u.email) ?? null)),
-      next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null,
+      next_cursor,
     };
   }
 
@@ -128,8 +118,8 @@ export class UsersService {
   }
 
   async update(principal: Principal, meta: RequestMeta, email: string, dto: UpdateUserDto) {
-    if (dto.full_name === undefined) throw badField('full_name', 'nothing to change: send full_name');
     const before = await this.find(this.db.manager, email);
+    if (dto.full_name === undefined) throw badField('full_name', 'nothing to change: send full_name');
     await this.db.getRepository(EmailUser).update({ id: before.id }, { fullName: dto.full_name });
     const after = await this.find(this.db.manager, email);
     if (before.fullName !== after.fullName)

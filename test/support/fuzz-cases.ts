@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PUBLIC_ROUTES } from '../../src/auth/route-policy';
 
 /**
  * Bad requests derived from the OpenAPI document: for every operation, every class of
@@ -121,7 +122,7 @@ export function operations(doc: {
         template,
         parameters: op.parameters ?? [],
         body: resolve(op.requestBody?.content?.['application/json']?.schema),
-        public: PUBLIC_PREFIXES.some((p) => template.startsWith(p)),
+        public: PUBLIC_PREFIXES.some((p) => template.startsWith(p)) || PUBLIC_ROUTES.has(template),
       });
     }
   }
