@@ -21,6 +21,7 @@ import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
 import { PurgeModule } from './core/purge/purge.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { GlobalSettingsModule } from './global-settings/global-settings.module';
 import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
@@ -54,6 +55,7 @@ export class AppModule {
         RegistryModule,
         SessionsModule,
         PurgeModule,
+        GlobalSettingsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -2,8 +2,15 @@ import { CoreSchema1795400000000 } from './1795400000000-core-schema';
 import { RegistryNameUniqueness1795610000000 } from './1795610000000-registry-name-uniqueness';
 import { RegistryKeyScope1795620000000 } from './1795620000000-registry-key-scope';
 import { McpSessionStore1796400000000 } from './1796400000000-mcp-session-store';
+import { GlobalConfigVersion1796400000100 } from './1796400000100-global-config-version';
 
-export { CoreSchema1795400000000, RegistryNameUniqueness1795610000000, RegistryKeyScope1795620000000, McpSessionStore1796400000000 };
+export {
+  CoreSchema1795400000000,
+  RegistryNameUniqueness1795610000000,
+  RegistryKeyScope1795620000000,
+  McpSessionStore1796400000000,
+  GlobalConfigVersion1796400000100,
+};
 
 /** CORE migrations, in order. */
 export const coreMigrations = [
@@ -11,4 +18,5 @@ export const coreMigrations = [
   RegistryNameUniqueness1795610000000,
   RegistryKeyScope1795620000000,
   McpSessionStore1796400000000,
+  GlobalConfigVersion1796400000100,
 ];

@@ -216,6 +216,9 @@ export const envSchema = z.object({
   /** How long a purge statement waits for a lock before it leaves the rows to the next run. */
   CORE_PURGE_LOCK_TIMEOUT_MS: int(1000, 10, 60_000),
 
+  /** How often each replica looks for a change of the global settings (a read of their version). */
+  GLOBAL_SETTINGS_REFRESH_MS: int(2000, 100, 600_000),
+
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413. */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),

@@ -106,6 +106,11 @@ export interface SessionSettings {
   ttlSeconds: number;
 }
 
+export interface GlobalSettingsConfig {
+  /** GLOBAL_SETTINGS_REFRESH_MS */
+  refreshMs: number;
+}
+
 /** The scheduled purge of expired core rows (src/core/purge). */
 export interface PurgeSettings {
   enabled: boolean;
@@ -143,6 +148,7 @@ export interface Settings {
   partitions: PartitionSettings;
   sessions: SessionSettings;
   purge: PurgeSettings;
+  globalSettings: GlobalSettingsConfig;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
 }
@@ -213,6 +219,7 @@ export function settingsFromEnv(env: Env): Settings {
       batchRows: env.CORE_PURGE_BATCH_ROWS,
       lockTimeoutMs: env.CORE_PURGE_LOCK_TIMEOUT_MS,
     },
+    globalSettings: { refreshMs: env.GLOBAL_SETTINGS_REFRESH_MS },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,
