@@ -8,7 +8,7 @@ import { TraceIngestService } from './observability/ingest/trace-ingest.service'
 
 async function main(): Promise<void> {
   const logger = new Logger('fourfold');
-  const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
+  const { env, embedded } = await withDatabase(loadEnvOrExit(), logger, { shareRunning: false });
   let app;
   try {
     app = await createApp(env);

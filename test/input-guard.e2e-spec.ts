@@ -47,8 +47,9 @@ describe('input no route may receive', () => {
     probe.stop();
     named(res, 'input_schema', /more than 10000 .*(HTTP_JSON_MAX_KEYS)/);
     expect(live.status).toBe(200);
-    expect(elapsed).toBeLessThan(1000);
-    expect(stall.busyMs).toBeLessThan(100);
+    // Margins of seconds (a loaded 2-core host): the walk this guards against took 15 s. The tight figure is bench/stall.ts.
+    expect(elapsed).toBeLessThan(5000);
+    expect(stall.busyMs).toBeLessThan(2000);
   });
 
   it('NUL characters anywhere answer 400 naming the field: body strings, JSON keys and values, query, path ids, log search', async () => {

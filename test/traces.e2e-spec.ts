@@ -225,7 +225,8 @@ describe('traces: OTLP receiver and query API', () => {
     });
     expect(bombed.status).toBe(413);
     expect(((await bombed.json()) as { message: string }).message).toMatch(/inflated body is larger than 4194304 bytes/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Inflating all 64 MB would be the bomb going off; a margin that holds on a loaded host.
+    expect(Date.now() - started).toBeLessThan(10_000);
     await flushWriter(app);
     expect(await spanCount(traceId)).toBe(0);
 

@@ -123,8 +123,7 @@ export class AuthGuard implements CanActivate {
             user_agent: meta.userAgent,
             status_code: res.statusCode,
             response_time_ms: Math.round((performance.now() - started) * 100) / 100,
-            blocked: false,
-            block_reason: null,
+            ...blockOf(res.statusCode),
           },
         ]);
       } catch {
@@ -132,6 +131,18 @@ export class AuthGuard implements CanActivate {
       }
     });
   }
+}
+
+/**
+ * Whether a request was blocked, by the status it was answered with: refused by a permission
+ * (403, the guard's or a handler's) or a rate limit (429: full buffers). A request from an
+ * address blocked for authentication failures never reaches a verified token, so it is an
+ * auth event (`address_blocked`, then `api_token` failures), not a usage row.
+ */
+export function blockOf(status: number): { blocked: boolean; block_reason: string | null } {
+  if (status === 403) return { blocked: true, block_reason: 'denied' };
+  if (status === 429) return { blocked: true, block_reason: 'rate limited' };
+  return { blocked: false, block_reason: null };
 }
 
 /** `/api/v1/tools/…` → `tools`, for permission audit rows written before a handler knows more. */

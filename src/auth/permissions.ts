@@ -24,6 +24,18 @@ export const PERMISSIONS = {
   settingsRead: 'settings.read',
   /** Change the gateway-wide settings. */
   settingsManage: 'settings.manage',
+  /** Users and their approvals: create, list, change, deactivate, delete. */
+  usersManage: 'users.manage',
+  /** Teams you may see, their members and history. */
+  teamsRead: 'teams.read',
+  /** Create teams, ask to join public ones; change, invite to and review the teams you own. */
+  teamsWrite: 'teams.write',
+  /** Every team as if you owned it. */
+  teamsManage: 'teams.manage',
+  /** Any valid token, whatever its roles: the caller's own tokens, roles and requests. */
+  authenticated: 'authenticated',
+  /** No token at all (an invitation's own token is the credential). */
+  public: 'public',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
@@ -53,13 +65,15 @@ export const SYSTEM_ROLES: SystemRole[] = [
       PERMISSIONS.metricsWrite,
       PERMISSIONS.tracesRead,
       PERMISSIONS.tracesWrite,
+      PERMISSIONS.teamsRead,
+      PERMISSIONS.teamsWrite,
     ],
     unrestricted: false,
   },
   {
     name: VIEWER_ROLE,
     description: 'Reads the registry, metrics and traces',
-    permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead, PERMISSIONS.tracesRead],
+    permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead, PERMISSIONS.tracesRead, PERMISSIONS.teamsRead],
     unrestricted: false,
   },
   {
@@ -71,5 +85,5 @@ export const SYSTEM_ROLES: SystemRole[] = [
 ];
 
 export function hasPermission(granted: ReadonlySet<string>, permission: string): boolean {
-  return granted.has(PERMISSIONS.all) || granted.has(permission);
+  return permission === PERMISSIONS.authenticated || granted.has(PERMISSIONS.all) || granted.has(permission);
 }

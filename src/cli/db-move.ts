@@ -99,7 +99,7 @@ async function move(args: MoveArgs, progress: MoveProgress, terminal: boolean): 
 
 /**
  * `npm run db:move -- --role metrics --to <url|core>`: moves a role's rows between databases.
- * See MOVE_USAGE and README "Operating fourfold".
+ * See MOVE_USAGE and docs/operations.md "Operating fourfold".
  */
 async function main(): Promise<number> {
   const args = parseMoveArgs(process.argv.slice(2));

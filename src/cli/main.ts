@@ -19,6 +19,7 @@ import { rotateSecrets } from './secrets-rotate';
 
 const USAGE = `usage:
   npm run cli -- token create --email EMAIL --role ${SYSTEM_ROLES.map((r) => r.name).join('|')} [--expires-in 30d] [--name NAME]
+  npm run cli -- token admin [--expires-in 30d]   # a new admin token for ADMIN_EMAIL (the first one lost)
   npm run cli -- token revoke --jti JTI [--reason TEXT]
   npm run cli -- secrets rotate     # every registry secret sealed with SECRET_KEY
 `;
@@ -29,13 +30,14 @@ function fail(message: string, code = 2): never {
 }
 
 /**
- * `npm run cli -- token create|revoke`: token management against DATABASE_URL (or the
- * embedded database, like db:migrate). The token is printed once, on stdout, alone on its line.
+ * `npm run cli -- token create|admin|revoke`: token management against DATABASE_URL (or the
+ * embedded database: the one `npm start` runs, else one started for the command). `token admin`
+ * mints an admin token for ADMIN_EMAIL, the way back in when the first token is lost. The token is printed once, on stdout, alone on its line.
  * `npm run cli -- secrets rotate`: see secrets-rotate.ts.
  */
 async function main(): Promise<void> {
   const [group, command, ...rest] = process.argv.slice(2);
-  const known = (group === 'token' && ['create', 'revoke'].includes(command)) || (group === 'secrets' && command === 'rotate');
+  const known = (group === 'token' && ['create', 'admin', 'revoke'].includes(command)) || (group === 'secrets' && command === 'rotate');
   if (!known) fail(USAGE.trimEnd());
   const { values } = parseArgs({
     args: rest,
@@ -48,8 +50,10 @@ async function main(): Promise<void> {
       reason: { type: 'string' },
     },
   });
+  const baseEnv = loadEnvOrExit();
+  if (command === 'admin') Object.assign(values, { email: baseEnv.ADMIN_EMAIL, role: ADMIN_ROLE, name: values.name ?? 'admin token (cli)' });
   let expiresInSeconds: number | null = null;
-  if (command === 'create') {
+  if (command === 'create' || command === 'admin') {
     if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) fail('--email is required and must be an email address');
     if (!values.role || !SYSTEM_ROLES.some((r) => r.name === values.role))
       fail(`--role must be one of ${SYSTEM_ROLES.map((r) => r.name).join(', ')}`);
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
 
   const logger = new Logger('cli');
   Logger.overrideLogger(['error', 'warn']);
-  const { env, embedded } = await withDatabase(loadEnvOrExit(), logger);
+  const { env, embedded } = await withDatabase(baseEnv, logger);
   const topology = topologyFromEnv(env);
   const pool = { poolSize: 2, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS };
   const core = new DataSource(dataSourceOptions(databaseOf(topology, CORE_DB), ROLE_DEFINITIONS, pool));
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
           resourceId: report.keyId,
           newValues: { key_id: report.keyId, resealed: report.resealed },
         });
-    } else if (command === 'create') {
+    } else if (command === 'create' || command === 'admin') {
       const issued = await store.issue({ email: values.email!, role: values.role!, expiresInSeconds, name: values.name, grantedBy: 'cli' });
       entries.push(...tokenIssuedEntries(issued, values.name ?? null));
       const expires_at = issued.expiresAt?.toISOString() ?? null;

@@ -18,7 +18,7 @@ export interface SecretKeys {
 /** Thrown when a secret must be stored and cannot be: production mode without SECRET_KEY. */
 export class SecretsUnavailableError extends Error {
   constructor() {
-    super('secrets cannot be stored: SECRET_KEY is not set and NODE_ENV is production (see README, "Secret encryption")');
+    super('secrets cannot be stored: SECRET_KEY is not set and NODE_ENV is production (see docs/operations.md, "Secret encryption")');
   }
 }
 

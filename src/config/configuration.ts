@@ -120,6 +120,31 @@ const logLevel = (fallback: 'info') =>
 
 const databaseUrl = () => optional(postgresUrl());
 
+/** The built-in mappings from a gateway's spans to execution metric rows (src/metrics/from-spans/span-profiles.ts). */
+export const SPAN_PROFILES = ['contextforge', 'mcp-semconv'] as const;
+export type SpanProfileName = (typeof SPAN_PROFILES)[number];
+
+/** `off`, or a comma list of profile names (default: all of them), each once. */
+const spanProfiles = () =>
+  optional(
+    z.string().transform((value, ctx) => {
+      const list = value
+        .split(',')
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean);
+      if (list.length === 1 && list[0] === 'off') return [] as SpanProfileName[];
+      const unknown = list.filter((p) => !(SPAN_PROFILES as readonly string[]).includes(p));
+      if (unknown.length > 0 || list.length === 0 || new Set(list).size !== list.length) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must be off or a comma list of ${SPAN_PROFILES.join(', ')}, each once${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        });
+        return z.NEVER;
+      }
+      return list as SpanProfileName[];
+    }),
+  ).transform((v) => v ?? [...SPAN_PROFILES]);
+
 /** DATABASE_URL and one <ROLE>_DATABASE_URL per optional role. */
 const roleUrls = Object.fromEntries(ROLES.map((role) => [roleUrlEnv(role), databaseUrl()])) as Record<
   RoleUrlEnv,
@@ -170,6 +195,8 @@ export const envSchema = z.object({
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
+  /** New users (created by an admin, an invitation or a sign-in) wait in pending_user_approvals until an admin approves them. */
+  USER_APPROVAL_REQUIRED: bool(false),
   /** Largest accepted request body; larger bodies answer 413. */
   HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   /** Deepest nesting of objects and arrays in a JSON body. */
@@ -202,6 +229,8 @@ export const envSchema = z.object({
   /** Hourly rollup rows older than this are deleted; daily rows older than the next. */
   METRICS_HOURLY_RETENTION_DAYS: int(180, 1, 36_500),
   METRICS_DAILY_RETENTION_DAYS: int(730, 1, 36_500),
+  /** Which mapping profiles turn ingested spans into execution metric rows; `off`: none. */
+  METRICS_FROM_SPANS: spanProfiles(),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { SecretKeys } from '../common/secret-box';
-import { Env, PARTITION_PERIODS } from './configuration';
+import { Env, PARTITION_PERIODS, SpanProfileName } from './configuration';
 
 /**
  * Typed settings, one object per area, built once from the validated environment
@@ -52,6 +52,8 @@ export interface AuthSettings {
   failureThreshold: number;
   failureWindowSeconds: number;
   blockSeconds: number;
+  /** USER_APPROVAL_REQUIRED: a new user is inactive until an admin approves it. */
+  userApprovalRequired: boolean;
 }
 
 export interface LoggingSettings {
@@ -89,6 +91,8 @@ export interface MetricsSettings {
     dailyRetentionDays: number;
   };
   performance: { enabled: boolean; snapshotMs: number };
+  /** Mapping profiles deriving execution rows from ingested spans, in order (first match wins); empty: off. */
+  fromSpans: SpanProfileName[];
 }
 
 export interface TracesSettings {
@@ -180,6 +184,7 @@ export function settingsFromEnv(env: Env): Settings {
       failureThreshold: env.AUTH_FAILURE_THRESHOLD,
       failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
       blockSeconds: env.AUTH_BLOCK_SECONDS,
+      userApprovalRequired: env.USER_APPROVAL_REQUIRED,
     },
     logging: { level: env.LOG_LEVEL, dbLevel: env.LOG_DB_LEVEL },
     writer: {
@@ -205,6 +210,7 @@ export function settingsFromEnv(env: Env): Settings {
         dailyRetentionDays: env.METRICS_DAILY_RETENTION_DAYS,
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
+      fromSpans: env.METRICS_FROM_SPANS,
     },
     traces: {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,

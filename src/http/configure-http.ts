@@ -34,7 +34,9 @@ interface HttpResponse {
 
 const OTLP_TRACES_PATH = '/v1/traces';
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
-const isOtlpTraces = (req: HttpRequest) => req.url.split('?')[0].replace(/\/+$/, '') === OTLP_TRACES_PATH;
+/** The OTLP/HTTP paths, whose receivers read their bodies themselves. */
+const OTLP_PATHS = new Set([OTLP_TRACES_PATH, '/v1/metrics', '/v1/logs']);
+const isOtlp = (req: HttpRequest) => OTLP_PATHS.has(req.url.split('?')[0].replace(/\/+$/, ''));
 const mediaType = (req: HttpRequest) =>
   String(req.headers['content-type'] ?? '')
     .split(';')[0]
@@ -97,7 +99,7 @@ export function configureHttp(app: INestApplication): void {
   express.use('/api', requireJsonBodies);
   express.useBodyParser('json', {
     limit: maxBodyBytes,
-    type: (req: HttpRequest) => JSON_MEDIA_TYPE.test(mediaType(req)) && !isOtlpTraces(req),
+    type: (req: HttpRequest) => JSON_MEDIA_TYPE.test(mediaType(req)) && !isOtlp(req),
     verify: verifyJsonLimits(json),
   });
   express.use(guardParsedInput);

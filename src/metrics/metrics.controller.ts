@@ -4,7 +4,7 @@ import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from 
 import { z } from 'zod';
 import { badField } from '../common/field-errors';
 import { DATE_TIME_RULE } from '../common/dto-transforms';
-import { parseDecimalInt, parseIsoDateTime } from '../common/time';
+import { isSupportedTime, parseDecimalInt, parseIsoDateTime } from '../common/time';
 import { IngestLimits, validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { ENTITY_TYPES, METRIC_TABLES, metricTableByPath, MetricTable } from './metric-tables';
@@ -69,6 +69,13 @@ const EXECUTION_SCHEMA = {
     is_success: { type: 'boolean' },
     error_message: { type: 'string', description: 'cut to 4096 characters' },
     interaction_type: { type: 'string', minLength: 1, maxLength: 50, description: 'A2A agents only (default invoke)' },
+    error_type: { type: 'string', maxLength: 255, description: 'the error class (tool_error, TimeoutError…)' },
+    trace_id: {
+      type: 'string',
+      pattern: '^[0-9a-fA-F]{32}$',
+      description: 'with span_id: the span this execution is (stored once with it)',
+    },
+    span_id: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
   },
 };
 const KIND_PARAM = { name: 'kind', enum: ['tools', 'servers', 'resources', 'prompts', 'a2a-agents'] };
@@ -82,6 +89,7 @@ const RANGE_QUERIES = [
 function window(from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
   const end = to ?? new Date();
   const start = from ?? new Date(end.getTime() - DAY_MS);
+  if (!isSupportedTime(start)) throw badField('from', '`from` (default `to` minus 24 hours) must be in years 0001-9999');
   if (start >= end) throw badField('from', '`from` must be before `to`');
   return { from: start, to: end };
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RegistryModule } from '../registry/registry.module';
 import { PartitioningModule } from '../partitioning/partitioning.module';
+import { SpanMetricsService } from './from-spans/span-metrics.service';
 import { EntityNameCache } from './ingest/entity-name.cache';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { MetricsController } from './metrics.controller';
@@ -13,7 +14,15 @@ import { RollupService } from './rollup/rollup.service';
 @Module({
   imports: [RegistryModule, PartitioningModule],
   controllers: [MetricsController],
-  providers: [EntityNameCache, MetricsIngestService, MetricsQueryService, MetricsAccessService, RollupService, PerformanceService],
-  exports: [EntityNameCache, RollupService, PerformanceService],
+  providers: [
+    EntityNameCache,
+    MetricsIngestService,
+    SpanMetricsService,
+    MetricsQueryService,
+    MetricsAccessService,
+    RollupService,
+    PerformanceService,
+  ],
+  exports: [EntityNameCache, SpanMetricsService, RollupService, PerformanceService],
 })
 export class MetricsModule {}

@@ -38,7 +38,7 @@ export const unitLabel = (unit: MoveUnit) => unit.relation;
  * Moves one role's rows from the database that holds them to another, unit by unit (a
  * table, or one partition of a partitioned table, oldest first), each unit in one target
  * transaction. Reads on the source share one snapshot, so foreign keys between the role's
- * tables hold on the target. See README "Operating fourfold" for the cut-over.
+ * tables hold on the target. See docs/operations.md "Operating fourfold" for the cut-over.
  */
 export class RoleMover {
   private readonly labels: { source: string; target: string };

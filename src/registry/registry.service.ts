@@ -12,7 +12,8 @@ import { ApiObject, apiColumns, rowToApi } from '../http/api-json';
 import { AuditService } from '../logs/audit.service';
 import { PermissionAuditService } from '../logs/permission-audit.service';
 import { canChange, canSee, canUseTeam } from './access';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CURSOR_RULE } from '../common/cursor';
+import { decodeListCursor, encodeListCursor } from './cursor';
 import { ListQueryDto } from './dto/common.dto';
 import { RegistryResource, resourceByPath, RegistryRow } from './registry-resource';
 import { RegistrySecrets, withoutSecrets } from './registry-secrets';
@@ -47,7 +48,7 @@ export class RegistryService {
       new Logger('Secrets').warn(
         keys.production
           ? 'NODE_ENV=production and SECRET_KEY is not set: changes that carry a secret are refused (503)'
-          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see README, "Secret encryption")',
+          : 'SECRET_KEY is not set: registry secrets are stored in clear (development only; see docs/operations.md, "Secret encryption")',
       );
   }
 
@@ -63,8 +64,8 @@ export class RegistryService {
     this.scopeToVisible(qb, principal);
     narrow?.(qb);
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
+      const after = decodeListCursor(query.cursor);
+      if (!after) throw badField('cursor', `cursor ${CURSOR_RULE}`);
       qb.andWhere('e.id > :after', { after });
     }
     if (query.tags?.length) qb.andWhere('e.tags @> :tags::jsonb', { tags: JSON.stringify(query.tags) });
@@ -78,7 +79,7 @@ export class RegistryService {
     const page = rows.slice(0, limit);
     return {
       items: page.map((row) => this.toApi(resource, row, principal)),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null,
     };
   }
 

@@ -6,7 +6,7 @@ import { uuidv7 } from '../common/ids';
 import { sqlState, SQLSTATE } from '../common/pg-errors';
 import { InjectSettings, SessionSettings } from '../config/settings';
 import { CORE_DB } from '../database/roles';
-import { decodeCursor, encodeCursor } from '../registry/cursor';
+import { decodeListCursor, encodeListCursor } from '../registry/cursor';
 import { McpSessionsService, missing } from './mcp-sessions.service';
 import { SubscribersQueryDto } from './sessions.dto';
 
@@ -67,7 +67,7 @@ export class ResourceSubscriptionsService {
     const limit = query.limit ?? 100;
     let after: string | null = null;
     if (query.cursor !== undefined) {
-      after = decodeCursor(query.cursor);
+      after = decodeListCursor(query.cursor);
       if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
     }
     const [rows] = (await this.db.query(
@@ -88,7 +88,7 @@ export class ResourceSubscriptionsService {
         resource_id: r.resource_id,
         subscribed_at: r.created_at.toISOString(),
       })),
-      next_cursor: rows.length === limit ? encodeCursor(rows[rows.length - 1].id) : null,
+      next_cursor: rows.length === limit ? encodeListCursor(rows[rows.length - 1].id) : null,
     };
   }
 }

@@ -102,22 +102,37 @@ export function exportWithOfficialSdk(
   format: 'protobuf' | 'json',
   service: string,
 ): Promise<ExportedTrace> {
+  return runExportProcess('otlp-export-process.ts', { url: baseUrl, token, format, service });
+}
+
+export interface SignalExport {
+  url: string;
+  token: string;
+  format: 'protobuf' | 'json';
+  signal: 'logs' | 'metrics';
+  service: string;
+  traceId?: string;
+  spanId?: string;
+  temporality?: 'cumulative' | 'delta';
+}
+
+/** Runs otlp-signals-process.ts: the official SDK and exporters send logs or metrics. */
+export function exportSignalWithOfficialSdk(args: SignalExport): Promise<{ exports: number; failures: string[] }> {
+  return runExportProcess('otlp-signals-process.ts', { traceId: hexId(16), spanId: hexId(8), temporality: 'cumulative', ...args });
+}
+
+function runExportProcess<T>(script: string, args: object): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        join(__dirname, 'otlp-export-process.ts'),
-        JSON.stringify({ url: baseUrl, token, format, service }),
-      ],
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, script), JSON.stringify(args)],
       { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      const result = JSON.parse(out.trim().split('\n').pop() || '{}') as ExportedTrace & { error?: string };
+      const result = JSON.parse(out.trim().split('\n').pop() || '{}') as T & { error?: string };
       if (code !== 0 || result.error) reject(new Error(`exporter process failed (${code}): ${result.error ?? out}`));
       else resolve(result);
     });

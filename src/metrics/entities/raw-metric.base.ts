@@ -27,6 +27,10 @@ export function RawMetricBase(table: string) {
 
     @Column({ type: 'text', nullable: true })
     errorMessage: string | null;
+
+    /** The span's `error.type` of a failed execution (migration 1796100000000). */
+    @Column({ type: 'varchar', length: 255, nullable: true })
+    errorType: string | null;
   }
   return RawMetric;
 }

@@ -7,7 +7,7 @@ import { EntityType, METRIC_TABLES, MetricTable } from '../metric-tables';
 import { Bucket } from '../time-range';
 import { combineParts, Combined, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
 import { exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
-import { closedDaySpan, closedHourSpans, coveredHours, Range, rawRanges, withoutDays } from './source-plan';
+import { closedDaySpan, closedHourSpans, outsideDays, Range, rawRanges, unitRanges } from './source-plan';
 
 export type TopBy = 'count' | 'p99' | 'failure_rate';
 type Row = Record<string, unknown>;
@@ -44,27 +44,20 @@ export class MetricsQueryService {
     const hourRowsOf = (spans: Range[]): Promise<Row[]> =>
       spans.length ? this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'hour' }), args(spans)) : Promise.resolve([]);
     const daySpan = o.daily ? closedDaySpan(from, to, now) : null;
-    const wholeDays: Date[] = [];
-    for (let d = daySpan?.[0].getTime() ?? 0; daySpan && d < daySpan[1].getTime(); d += DAY_MS) wholeDays.push(new Date(d));
     // Both levels at once, on the usual premise that every whole closed day has an up-to-date daily row.
     const [dayRows, usualHours] = await Promise.all([
       daySpan ? (this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan])) as Promise<Row[]>) : [],
-      hourRowsOf(closedHourSpans(withoutDays(from, to, wholeDays), now)),
+      hourRowsOf(closedHourSpans(outsideDays(from, to, daySpan), now)),
     ]);
     const stale = new Set(dayRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
     const days = dayRows.filter((r) => !stale.has(ms(r.hour_start)));
-    const remainder = withoutDays(
-      from,
-      to,
-      wholeDays.filter((d) => !stale.has(d.getTime())),
-    );
+    const remainder = outsideDays(from, to, daySpan, stale);
     const spans = closedHourSpans(remainder, now);
     // Days whose daily row is stale: their hours too.
-    const staleDays: Range[] = [...stale].sort((a, b) => a - b).map((d) => [new Date(d), new Date(d + DAY_MS)]);
-    const hourRows = [...usualHours, ...(await hourRowsOf(staleDays))];
+    const hourRows = [...usualHours, ...(await hourRowsOf(unitRanges(stale, DAY_MS)))];
     const pending = new Set(hourRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
     const hours = hourRows.filter((r) => !pending.has(ms(r.hour_start)));
-    return { days, hours, raw: rawRanges(remainder, coveredHours(spans, pending)) } satisfies Plan;
+    return { days, hours, raw: rawRanges(remainder, spans, pending) } satisfies Plan;
   }
 
   private async raw(t: MetricTable, ids: string[] | null, ranges: Range[], group: RawGroup, o: { percentiles: boolean; sketch: boolean }) {

@@ -200,3 +200,43 @@ export function keyValues(reader: OtlpReader, raw: unknown, path: string, depth 
   }
   return out;
 }
+
+/** More items (data points, log records) in one request than TRACES_MAX_SPANS_PER_REQUEST allows: 413. */
+export class OtlpTooManyItems extends Error {
+  constructor(
+    readonly max: number,
+    what: string,
+  ) {
+    super(`the request carries more than ${max} ${what} (TRACES_MAX_SPANS_PER_REQUEST)`);
+    this.name = 'OtlpTooManyItems';
+  }
+}
+
+/** A double field: a number in protobuf, a number or "NaN" / "Infinity" / "-Infinity" in OTLP/JSON; null when absent. */
+export function otlpDouble(value: unknown, path: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
+  throw new OtlpFormatError(path, `must be a number, got ${describe(value)}`);
+}
+
+/** A uint64 count (fixed64 / uint64): a safe number; larger counts are refused. */
+export function otlpCount(reader: OtlpReader, value: unknown, path: string): number {
+  let n: bigint;
+  try {
+    n = reader.nanos(value, path);
+  } catch {
+    throw new OtlpFormatError(path, 'must be a non-negative integer (as a decimal string or a number)');
+  }
+  if (n > MAX_SAFE) throw new OtlpFormatError(path, 'is larger than 2^53');
+  return Number(n);
+}
+
+/** An int32 / sint32 / uint32 field (scale, offset, flags): a number, or its decimal string in OTLP/JSON; 0 when absent. */
+export function otlpInt32(value: unknown, path: string): number {
+  if (value === null || value === undefined) return 0;
+  const n = typeof value === 'string' && /^-?\d{1,10}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 32)
+    throw new OtlpFormatError(path, 'must be a 32-bit integer');
+  return n;
+}
