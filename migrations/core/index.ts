@@ -4,6 +4,7 @@ import { RegistryKeyScope1795620000000 } from './1795620000000-registry-key-scop
 import { IdentityLifecycle1796300000000 } from './1796300000000-identity-lifecycle';
 import { McpSessionStore1796400000000 } from './1796400000000-mcp-session-store';
 import { GlobalConfigVersion1796400000100 } from './1796400000100-global-config-version';
+import { ToolTestCases1796400000200 } from './1796400000200-tool-test-cases';
 
 export {
   CoreSchema1795400000000,
@@ -12,6 +13,7 @@ export {
   IdentityLifecycle1796300000000,
   McpSessionStore1796400000000,
   GlobalConfigVersion1796400000100,
+  ToolTestCases1796400000200,
 };
 
 /** CORE migrations, in order. */
@@ -22,4 +24,5 @@ export const coreMigrations = [
   IdentityLifecycle1796300000000,
   McpSessionStore1796400000000,
   GlobalConfigVersion1796400000100,
+  ToolTestCases1796400000200,
 ];
