@@ -23,6 +23,7 @@ import { RegistryModule } from './registry/registry.module';
 import { PurgeModule } from './core/purge/purge.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { GlobalSettingsModule } from './global-settings/global-settings.module';
+import { OauthModule } from './oauth/oauth.module';
 import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
@@ -57,6 +58,7 @@ export class AppModule {
         SessionsModule,
         PurgeModule,
         GlobalSettingsModule,
+        OauthModule,
         IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

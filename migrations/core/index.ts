@@ -5,6 +5,7 @@ import { IdentityLifecycle1796300000000 } from './1796300000000-identity-lifecyc
 import { McpSessionStore1796400000000 } from './1796400000000-mcp-session-store';
 import { GlobalConfigVersion1796400000100 } from './1796400000100-global-config-version';
 import { ToolTestCases1796400000200 } from './1796400000200-tool-test-cases';
+import { UpstreamOauth1796400000300 } from './1796400000300-upstream-oauth';
 
 export {
   CoreSchema1795400000000,
@@ -14,6 +15,7 @@ export {
   McpSessionStore1796400000000,
   GlobalConfigVersion1796400000100,
   ToolTestCases1796400000200,
+  UpstreamOauth1796400000300,
 };
 
 /** CORE migrations, in order. */
@@ -25,4 +27,5 @@ export const coreMigrations = [
   McpSessionStore1796400000000,
   GlobalConfigVersion1796400000100,
   ToolTestCases1796400000200,
+  UpstreamOauth1796400000300,
 ];
