@@ -24,6 +24,7 @@ import { PurgeModule } from './core/purge/purge.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { GlobalSettingsModule } from './global-settings/global-settings.module';
 import { OauthModule } from './oauth/oauth.module';
+import { SsoModule } from './sso/sso.module';
 import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
@@ -59,6 +60,7 @@ export class AppModule {
         PurgeModule,
         GlobalSettingsModule,
         OauthModule,
+        SsoModule,
         IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -6,6 +6,7 @@ import { McpSessionStore1796400000000 } from './1796400000000-mcp-session-store'
 import { GlobalConfigVersion1796400000100 } from './1796400000100-global-config-version';
 import { ToolTestCases1796400000200 } from './1796400000200-tool-test-cases';
 import { UpstreamOauth1796400000300 } from './1796400000300-upstream-oauth';
+import { SsoLogin1796400000400 } from './1796400000400-sso-login';
 
 export {
   CoreSchema1795400000000,
@@ -16,6 +17,7 @@ export {
   GlobalConfigVersion1796400000100,
   ToolTestCases1796400000200,
   UpstreamOauth1796400000300,
+  SsoLogin1796400000400,
 };
 
 /** CORE migrations, in order. */
@@ -28,4 +30,5 @@ export const coreMigrations = [
   GlobalConfigVersion1796400000100,
   ToolTestCases1796400000200,
   UpstreamOauth1796400000300,
+  SsoLogin1796400000400,
 ];

@@ -115,6 +115,12 @@ export interface GlobalSettingsConfig {
   refreshMs: number;
 }
 
+export interface SsoSettings {
+  loginTtlSeconds: number;
+  tokenSeconds: number;
+  allowHttpIssuers: boolean;
+}
+
 /** The scheduled purge of expired core rows (src/core/purge). */
 export interface PurgeSettings {
   enabled: boolean;
@@ -153,6 +159,7 @@ export interface Settings {
   sessions: SessionSettings;
   purge: PurgeSettings;
   globalSettings: GlobalSettingsConfig;
+  sso: SsoSettings;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
 }
@@ -226,6 +233,11 @@ export function settingsFromEnv(env: Env): Settings {
       lockTimeoutMs: env.CORE_PURGE_LOCK_TIMEOUT_MS,
     },
     globalSettings: { refreshMs: env.GLOBAL_SETTINGS_REFRESH_MS },
+    sso: {
+      loginTtlSeconds: env.SSO_LOGIN_TTL_SECONDS,
+      tokenSeconds: env.SSO_TOKEN_TTL_SECONDS,
+      allowHttpIssuers: env.SSO_ALLOW_HTTP_ISSUERS,
+    },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {
       enabled: env.PARTITION_MAINTENANCE_ENABLED,

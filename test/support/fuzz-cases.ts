@@ -73,7 +73,7 @@ export const BAD_DATES = [
 const BAD_QUERY_NUMBERS = ['0x10', '1e1', '-1', '1.5', '99999999999999999999', ''];
 const BAD_BODY_NUMBERS = [-1, 1e20];
 const NUL = 'fu\u0000zz';
-const PUBLIC_PREFIXES = ['/health', '/docs', '/status'];
+const PUBLIC_PREFIXES = ['/health', '/docs', '/status', '/auth/sso'];
 
 export function buildSharedPayloads(maxBodyBytes: number): SharedPayloads {
   const oversized = Buffer.from(`{"name":"${'x'.repeat(maxBodyBytes)}"}`);

@@ -40,4 +40,10 @@ export const EXPIRY_PURGES: ExpiryPurge[] = [
     sql: `DELETE FROM oauth_states WHERE id IN (
             SELECT id FROM oauth_states WHERE used OR expires_at < now() LIMIT $1 FOR UPDATE SKIP LOCKED)`,
   },
+  {
+    // SSO logins never finished.
+    table: 'sso_auth_sessions',
+    sql: `DELETE FROM sso_auth_sessions WHERE id IN (
+            SELECT id FROM sso_auth_sessions WHERE expires_at < now() LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+  },
 ];
