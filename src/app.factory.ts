@@ -7,6 +7,8 @@ import { Env } from './config/configuration';
 import { configureHttp } from './http/configure-http';
 import { PathParamGuardPipe } from './http/input-guard';
 import { validationPipe } from './http/validation';
+import { addOtlpPaths } from './otlp/otlp-openapi';
+import { OtlpHttpReceiver } from './otlp/otlp-http.receiver';
 
 /**
  * Builds the HTTP application the same way for `npm start` and the tests: pino logging,
@@ -28,6 +30,7 @@ export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Prom
       .addSecurityRequirements('bearer')
       .build(),
   );
+  addOtlpPaths(document, app.get(OtlpHttpReceiver, { strict: false }).pipelines);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

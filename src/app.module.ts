@@ -17,6 +17,7 @@ import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { OtlpModule } from './otlp/otlp.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
 import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
@@ -51,6 +52,7 @@ export class AppModule {
         MetricsModule,
         LogsModule,
         ObservabilityModule,
+        OtlpModule,
         PartitioningModule,
         HealthModule,
         PrometheusModule,

@@ -260,6 +260,13 @@ export const envSchema = z.object({
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
   /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
   OBSERVABILITY_SELF_TRACES: bool(false),
+
+  // OTLP receivers (src/otlp): gRPC and HTTP on their standard ports; 0 turns one off.
+  OTLP_GRPC_PORT: int(4317, 0, 65535),
+  OTLP_HTTP_PORT: int(4318, 0, 65535),
+  /** PEM certificate (chain) and key files: OTLP/gRPC over TLS. Both or neither. */
+  OTLP_GRPC_TLS_CERT: optional(z.string().trim().min(1)),
+  OTLP_GRPC_TLS_KEY: optional(z.string().trim().min(1)),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -278,6 +285,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     const active = result.data.SECRET_KEY;
     if (active && result.data.SECRET_KEYS_PREVIOUS.some((k) => k.id === active.id))
       throw new ConfigError([`SECRET_KEYS_PREVIOUS names the key id of SECRET_KEY ("${active.id}"): give the new key a new id`]);
+    if (!result.data.OTLP_GRPC_TLS_CERT !== !result.data.OTLP_GRPC_TLS_KEY)
+      throw new ConfigError(['OTLP_GRPC_TLS_CERT and OTLP_GRPC_TLS_KEY go together: set both (TLS) or neither']);
     return result.data;
   }
   const problems = result.error.issues.map((issue) => {
