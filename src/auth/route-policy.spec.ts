@@ -30,6 +30,7 @@ describe('routePolicy', () => {
 
   it('opens a route declared public, and lets any valid token through one declared authenticated', () => {
     expect(routePolicy('/api/v1/invitations/accept', 'POST', 'public', CLOSED)).toEqual({ public: true });
+    expect(routePolicy('/auth/sso/company/callback', 'GET', undefined, CLOSED)).toEqual({ public: true });
     expect(routePolicy('/api/v1/tokens', 'GET', 'authenticated', CLOSED)).toEqual({ public: false, permission: 'authenticated' });
     expect(hasPermission(new Set(), 'authenticated')).toBe(true);
     expect(hasPermission(new Set(['registry.read']), 'teams.read')).toBe(false);
