@@ -143,9 +143,11 @@ function sample(name: string, schema: Schema): unknown {
     case 'object':
       return name === 'description' ? 'fuzz' : {};
   }
-  if (/url|icon|api_base/.test(name)) return 'https://fuzz.example.com';
+  if (/url|icon|api_base|issuer|redirect_uri/.test(name)) return 'https://fuzz.example.com';
   if (name === 'slug') return 'fuzz-slug';
-  if (name === 'email') return 'fuzz@example.com';
+  if (name === 'email' || name.endsWith('_email')) return 'fuzz@example.com';
+  // PKCE: 43-128 characters.
+  if (name === 'code_verifier') return 'f'.repeat(43);
   return 'fuzz';
 }
 
