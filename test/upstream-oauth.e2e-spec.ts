@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { rotateSecrets } from '../src/cli/secrets-rotate';
+import { parseSecretKey, SecretBox, SecretKey } from '../src/common/secret-box';
 import { ExpiryPurgeService } from '../src/core/purge/expiry-purge.service';
+import { SEALED_PLACE } from '../src/core/sealed-columns';
+import { CORE_DB } from '../src/database/roles';
 import { startApp, TestApp } from './support/app';
 import { createDatabase, dropDatabase, query } from './support/postgres';
 import { flushWriter, member, Member } from './support/registry';
@@ -8,6 +14,7 @@ const ACCESS = 'upstream-access-token-' + randomBytes(8).toString('hex');
 const REFRESH = 'upstream-refresh-token-' + randomBytes(8).toString('hex');
 const CLIENT_SECRET = 'upstream-client-secret-' + randomBytes(8).toString('hex');
 const VERIFIER = randomBytes(32).toString('base64url');
+const K1 = `k1:${randomBytes(32).toString('base64')}`;
 
 /** OAuth towards upstream servers: sealed at rest, opened only for gateway.worker, states single use and expiring. */
 describe('upstream OAuth credentials', () => {
@@ -20,7 +27,7 @@ describe('upstream OAuth credentials', () => {
 
   beforeAll(async () => {
     url = await createDatabase('oauth');
-    app = await startApp({ DATABASE_URL: url, CORE_PURGE_ENABLED: 'false', SECRET_KEY: `k1:${randomBytes(32).toString('base64')}` });
+    app = await startApp({ DATABASE_URL: url, CORE_PURGE_ENABLED: 'false', SECRET_KEY: K1 });
     worker = await member(app, 'gateway@example.com', 'gateway');
     developer = await member(app, 'dev@example.com', 'developer');
     gateway = (await app.request('POST', '/api/v1/gateways', { body: { name: 'github', slug: 'github', url: 'https://mcp.example.com' } }))
@@ -141,5 +148,26 @@ describe('upstream OAuth credentials', () => {
       (await as(worker, 'POST', `/api/v1/gateways/${unknown}/oauth/states`, { user_email: developer.email, code_verifier: VERIFIER }))
         .status,
     ).toBe(404);
+  });
+
+  it('secrets rotate seals them again with a new key', async () => {
+    await as(worker, 'PUT', `${base()}/tokens/${developer.email}`, { access_token: ACCESS, refresh_token: REFRESH });
+    const box = new SecretBox({
+      active: parseSecretKey(`k2:${randomBytes(32).toString('base64')}`) as SecretKey,
+      previous: [parseSecretKey(K1) as SecretKey],
+      production: false,
+    });
+    const report = await rotateSecrets(app.app.get<DataSource>(getDataSourceToken(CORE_DB)), box);
+    expect(report.failed).toEqual([]);
+    expect(report.resealed).toBeGreaterThanOrEqual(3);
+    const [token] = await query<{ access_token: string; refresh_token: string }>(
+      url,
+      `SELECT access_token, refresh_token FROM oauth_tokens`,
+    );
+    expect(token.access_token).toMatch(/^ff1:k2:/);
+    expect(box.open(token.access_token, SEALED_PLACE.oauthAccess(gateway, developer.email))).toBe(ACCESS);
+    expect(box.open(token.refresh_token, SEALED_PLACE.oauthRefresh(gateway, developer.email))).toBe(REFRESH);
+    const [client] = await query<{ client_secret_encrypted: string }>(url, `SELECT client_secret_encrypted FROM registered_oauth_clients`);
+    expect(client.client_secret_encrypted).toMatch(/^ff1:k2:/);
   });
 });

@@ -6,20 +6,13 @@ import { Principal, RequestMeta } from '../auth/principal';
 import { uuidv7 } from '../common/ids';
 import { SecretBox, SecretKeys, SecretsUnavailableError } from '../common/secret-box';
 import { InjectSettings } from '../config/settings';
+import { SEALED_PLACE } from '../core/sealed-columns';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
 import { ConsumeStateDto, CreateStateDto, RegisterClientDto, StoreTokenDto } from './oauth.dto';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const norm = (email: string) => email.trim().toLowerCase();
-
-/** Where each sealed value lives (the additional authenticated data: a value copied elsewhere does not open). */
-const PLACE = {
-  clientSecret: (gatewayId: string, issuer: string) => `registered_oauth_clients.client_secret_encrypted:${gatewayId}:${issuer}`,
-  verifier: (id: string) => `oauth_states.code_verifier:${id}`,
-  access: (gatewayId: string, user: string) => `oauth_tokens.access_token:${gatewayId}:${user}`,
-  refresh: (gatewayId: string, user: string) => `oauth_tokens.refresh_token:${gatewayId}:${user}`,
-};
 
 interface TokenRow {
   id: string;
@@ -67,7 +60,8 @@ export class UpstreamOauthService {
 
   async registerClient(principal: Principal, meta: RequestMeta, gatewayId: string, dto: RegisterClientDto) {
     await this.gateway(gatewayId);
-    const secret = dto.client_secret === undefined ? null : this.seal(dto.client_secret, PLACE.clientSecret(gatewayId, dto.issuer));
+    const secret =
+      dto.client_secret === undefined ? null : this.seal(dto.client_secret, SEALED_PLACE.oauthClientSecret(gatewayId, dto.issuer));
     const [row] = (await this.db.query(
       `INSERT INTO registered_oauth_clients (id, gateway_id, issuer, client_id, client_secret_encrypted, redirect_uris, metadata, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -115,7 +109,7 @@ export class UpstreamOauthService {
     const [row] = (await this.db.query(
       `INSERT INTO oauth_states (id, gateway_id, state, code_verifier, user_email, expires_at)
        VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING expires_at`,
-      [id, gatewayId, state, this.seal(dto.code_verifier, PLACE.verifier(id)), norm(dto.user_email), dto.ttl_seconds ?? 600],
+      [id, gatewayId, state, this.seal(dto.code_verifier, SEALED_PLACE.oauthVerifier(id)), norm(dto.user_email), dto.ttl_seconds ?? 600],
     )) as Array<{ expires_at: Date }>;
     return { state, expires_at: iso(row.expires_at) };
   }
@@ -134,7 +128,7 @@ export class UpstreamOauthService {
     )) as [Array<{ id: string; code_verifier: string | null }>, number];
     if (!rows.length) throw new NotFoundException('no such state (unknown, used, expired, or for another gateway or user)');
     const { id, code_verifier } = rows[0];
-    return { code_verifier: code_verifier === null ? null : (this.box.open(code_verifier, PLACE.verifier(id)) as string) };
+    return { code_verifier: code_verifier === null ? null : (this.box.open(code_verifier, SEALED_PLACE.oauthVerifier(id)) as string) };
   }
 
   async storeToken(principal: Principal, meta: RequestMeta, gatewayId: string, email: string, dto: StoreTokenDto) {
@@ -144,8 +138,8 @@ export class UpstreamOauthService {
       uuidv7(),
       gatewayId,
       user,
-      this.seal(dto.access_token, PLACE.access(gatewayId, user)),
-      dto.refresh_token === undefined ? null : this.seal(dto.refresh_token, PLACE.refresh(gatewayId, user)),
+      this.seal(dto.access_token, SEALED_PLACE.oauthAccess(gatewayId, user)),
+      dto.refresh_token === undefined ? null : this.seal(dto.refresh_token, SEALED_PLACE.oauthRefresh(gatewayId, user)),
       dto.token_type ?? 'Bearer',
       dto.expires_at ?? null,
       JSON.stringify(dto.scopes ?? []),
@@ -185,9 +179,9 @@ export class UpstreamOauthService {
     const row = await this.token(gatewayId, norm(email));
     return {
       ...tokenView(row),
-      access_token: this.box.open(row.access_token, PLACE.access(gatewayId, row.user_id)) as string,
+      access_token: this.box.open(row.access_token, SEALED_PLACE.oauthAccess(gatewayId, row.user_id)) as string,
       refresh_token:
-        row.refresh_token === null ? null : (this.box.open(row.refresh_token, PLACE.refresh(gatewayId, row.user_id)) as string),
+        row.refresh_token === null ? null : (this.box.open(row.refresh_token, SEALED_PLACE.oauthRefresh(gatewayId, row.user_id)) as string),
     };
   }
 

@@ -6,12 +6,13 @@ import { badField } from '../common/field-errors';
 import { uuidv7 } from '../common/ids';
 import { InjectSettings, SsoSettings } from '../config/settings';
 import { SsoProvider } from '../core/entities/sso-provider.entity';
+import { SEALED_PLACE } from '../core/sealed-columns';
 import { CORE_DB } from '../database/roles';
 import { SsoAccounts, SsoLoginResult } from './sso-accounts';
 import { secretPlace, SsoProvidersService } from './sso-providers.service';
 import { CallbackQueryDto } from './sso.dto';
 
-const verifierPlace = (id: string) => `sso_auth_sessions.code_verifier:${id}`;
+const verifierPlace = SEALED_PLACE.ssoVerifier;
 
 /** Whether an email's domain is one the provider admits (none listed: any). */
 export function domainAllowed(email: string, allowed: string[]): boolean {

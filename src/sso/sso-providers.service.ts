@@ -8,12 +8,13 @@ import { sqlState, SQLSTATE } from '../common/pg-errors';
 import { SecretBox, SecretKeys, SecretsUnavailableError } from '../common/secret-box';
 import { InjectSettings } from '../config/settings';
 import { SsoProvider } from '../core/entities/sso-provider.entity';
+import { SEALED_PLACE } from '../core/sealed-columns';
 import { CORE_DB } from '../database/roles';
 import { AuditService } from '../logs/audit.service';
 import { CreateSsoProviderDto, UpdateSsoProviderDto } from './sso.dto';
 
 /** Where a provider's client secret is sealed. */
-export const secretPlace = (id: string) => `sso_providers.client_secret_encrypted:${id}`;
+export const secretPlace = SEALED_PLACE.ssoClientSecret;
 
 /** A provider as the API shows it: the secret replaced by client_secret_set. */
 export function providerView(p: SsoProvider) {
