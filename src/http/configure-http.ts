@@ -92,9 +92,8 @@ export function configureHttp(app: INestApplication): void {
   const errors = new HttpExceptionFilter();
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
     guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
-      const body = errors.toApiError(error);
       if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
-      res.status(body.statusCode).json(body);
+      errors.send(error, res as never);
     });
   });
   // Back-pressure before the body is read: when the write buffers cannot take another batch,
