@@ -23,6 +23,9 @@ import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
 import { PurgeModule } from './core/purge/purge.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { GlobalSettingsModule } from './global-settings/global-settings.module';
+import { OauthModule } from './oauth/oauth.module';
+import { SsoModule } from './sso/sso.module';
 import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
@@ -57,6 +60,9 @@ export class AppModule {
         RegistryModule,
         SessionsModule,
         PurgeModule,
+        GlobalSettingsModule,
+        OauthModule,
+        SsoModule,
         IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -16,7 +16,7 @@ describe('MCP sessions', () => {
 
   beforeAll(async () => {
     url = await createDatabase('sessions');
-    const env = { DATABASE_URL: url, CORE_PURGE_ENABLED: 'false', MCP_SESSION_TTL_SECONDS: '60', CORE_PURGE_BATCH_ROWS: '5000' };
+    const env = { DATABASE_URL: url, CORE_PURGE_ENABLED: 'false', MCP_SESSION_TTL_SECONDS: '3600', CORE_PURGE_BATCH_ROWS: '5000' };
     a = await startApp(env);
     b = await startApp({ ...env, ADMIN_TOKEN: a.adminToken });
     worker = await member(a, 'gateway@example.com', 'gateway');
@@ -168,7 +168,7 @@ describe('MCP sessions', () => {
     const expired = Array.from({ length: 20 }, (_, i) => `expired-${i}`);
     await query(
       url,
-      `INSERT INTO mcp_sessions (session_id, last_accessed, last_event_id) SELECT unnest($1::varchar[]), now() - interval '1 hour', $2`,
+      `INSERT INTO mcp_sessions (session_id, last_accessed, last_event_id) SELECT unnest($1::varchar[]), now() - interval '2 hours', $2`,
       [expired, PURGE_MESSAGES / expired.length],
     );
     await query(
@@ -189,7 +189,7 @@ describe('MCP sessions', () => {
     // The expired sessions and any closed by the specs above.
     const [{ dead }] = await query<{ dead: number }>(
       url,
-      `SELECT count(*)::int dead FROM mcp_sessions WHERE closed_at IS NOT NULL OR last_accessed < now() - interval '60 seconds'`,
+      `SELECT count(*)::int dead FROM mcp_sessions WHERE closed_at IS NOT NULL OR last_accessed < now() - interval '3600 seconds'`,
     );
     let stop = false;
     const latencies: number[] = [];

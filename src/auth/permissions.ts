@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   rolesManage: 'roles.manage',
   /** The gateway's workers: MCP sessions, messages and subscriptions; OAuth tokens towards upstream servers, opened. */
   gatewayWorker: 'gateway.worker',
+  /** Read the gateway-wide settings. */
+  settingsRead: 'settings.read',
+  /** Change the gateway-wide settings. */
+  settingsManage: 'settings.manage',
   /** Users and their approvals: create, list, change, deactivate, delete. */
   usersManage: 'users.manage',
   /** Teams you may see, their members and history. */
@@ -72,8 +76,8 @@ export const SYSTEM_ROLES: SystemRole[] = [
   },
   {
     name: GATEWAY_ROLE,
-    description: "The gateway's workers: keep MCP sessions, messages and subscriptions, open OAuth tokens; read the registry",
-    permissions: [PERMISSIONS.gatewayWorker, PERMISSIONS.registryRead],
+    description: "The gateway's workers: keep MCP sessions, messages and subscriptions, open OAuth tokens; read the registry and the settings",
+    permissions: [PERMISSIONS.gatewayWorker, PERMISSIONS.registryRead, PERMISSIONS.settingsRead],
     unrestricted: false,
   },
 ];

@@ -32,6 +32,7 @@ describe('routePolicy', () => {
     expect(routePolicy('/api/v1/invitations/accept', 'POST', undefined, CLOSED)).toEqual({ public: true });
     expect(routePolicy('/API/v1/invitations/decline/', 'POST', undefined, CLOSED)).toEqual({ public: true });
     expect(routePolicy('/api/v1/invitations', 'GET', undefined, CLOSED)).toEqual({ public: false, permission: '*' });
+    expect(routePolicy('/auth/sso/company/callback', 'GET', undefined, CLOSED)).toEqual({ public: true });
     expect(routePolicy('/api/v1/tokens', 'GET', 'authenticated', CLOSED)).toEqual({ public: false, permission: 'authenticated' });
     expect(hasPermission(new Set(), 'authenticated')).toBe(true);
     expect(hasPermission(new Set(['registry.read']), 'teams.read')).toBe(false);

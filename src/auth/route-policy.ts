@@ -26,7 +26,7 @@ export interface Exposure {
 
 /**
  * Decides by path, for every route, including routes other modules add later:
- * `/health/*`, the OpenAPI document and PUBLIC_ROUTES are public; `/status/*` needs an admin token
+ * `/health/*`, the OpenAPI document, PUBLIC_ROUTES and the SSO login routes (`/auth/sso/*`) are public; `/status/*` needs an admin token
  * unless STATUS_PUBLIC; `/metrics` (Prometheus) needs an admin token unless METRICS_ENDPOINT_PUBLIC; `/api/v1/metrics/*` needs metrics.read to read and metrics.write
  * otherwise. Any other route needs the permission its handler declares (@RequirePermission),
  * and a route that declares none needs every permission (admin): secure by default.
@@ -36,6 +36,9 @@ export function routePolicy(path: string, method: string, declared: string | und
   const p = path.toLowerCase().replace(/\/+$/, '') || '/';
   if (under(p, '/health')) return PUBLIC;
   if (under(p, '/docs') || p === '/docs-json' || p === '/docs-yaml' || PUBLIC_ROUTES.has(p)) return PUBLIC;
+  // SSO logins (the browser's, before it holds a token): public by path, so the authentication
+  // in front of the body parser lets them through too.
+  if (under(p, '/auth/sso')) return PUBLIC;
   if (under(p, '/status')) return exposure.statusPublic ? PUBLIC : needs(PERMISSIONS.statusRead);
   if (p === '/metrics') return exposure.metricsPublic ? PUBLIC : needs(PERMISSIONS.all);
   if (declared) return needs(declared);

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/secret-box';
 import { describeError } from '../common/pg-errors';
+import { CORE_SEALED_COLUMNS, SealedColumn } from '../core/sealed-columns';
 import { REGISTRY_RESOURCES } from '../registry/registry-resource';
 import { RegistrySecrets } from '../registry/registry-secrets';
 
@@ -18,7 +19,8 @@ export interface RotationReport {
 }
 
 /**
- * `npm run cli -- secrets rotate`: every registry secret sealed with SECRET_KEY. Values sealed
+ * `npm run cli -- secrets rotate`: every registry secret, and every sealed column of core
+ * outside the registry (upstream OAuth, SSO), sealed with SECRET_KEY. Values sealed
  * with a key of SECRET_KEYS_PREVIOUS, or stored in clear, are sealed again; rows are taken in
  * batches, each in a transaction that locks its rows (a concurrent update waits, none is lost).
  * Once it reports no failure, the previous keys can be dropped from the configuration.
@@ -67,5 +69,40 @@ export async function rotateSecrets(core: DataSource, box: SecretBox): Promise<R
       after = rows[rows.length - 1].id;
     }
   }
+  for (const sealed of CORE_SEALED_COLUMNS) await rotateColumn(core, box, sealed, report);
   return report;
+}
+
+/** One sealed column of core outside the registry (src/core/sealed-columns.ts), batch by batch, rows locked. */
+async function rotateColumn(core: DataSource, box: SecretBox, sealed: SealedColumn, report: RotationReport): Promise<void> {
+  const columns = ['id', ...sealed.uses, sealed.column].map((c) => `"${c}"`).join(', ');
+  let after = '';
+  for (;;) {
+    const rows: Array<Record<string, string>> = await core.transaction(async (tx) => {
+      const batch: Array<Record<string, string>> = await tx.query(
+        `SELECT ${columns} FROM "${sealed.table}" WHERE id > $1 AND "${sealed.column}" IS NOT NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE`,
+        [after],
+      );
+      for (const row of batch) {
+        const value = row[sealed.column];
+        if (box.isCurrent(value)) {
+          report.current++;
+          continue;
+        }
+        const place = sealed.place(row);
+        try {
+          await tx.query(`UPDATE "${sealed.table}" SET "${sealed.column}" = $2 WHERE id = $1`, [
+            row.id,
+            box.seal(box.open(value, place), place),
+          ]);
+          report.resealed++;
+        } catch (error) {
+          report.failed.push(`${sealed.table} ${row.id}: ${describeError(error)}`);
+        }
+      }
+      return batch;
+    });
+    if (rows.length < BATCH) break;
+    after = rows[rows.length - 1].id;
+  }
 }

@@ -245,6 +245,16 @@ export const envSchema = z.object({
   /** How long a purge statement waits for a lock before it leaves the rows to the next run. */
   CORE_PURGE_LOCK_TIMEOUT_MS: int(1000, 10, 60_000),
 
+  /** How often each replica looks for a change of the global settings (a read of their version). */
+  GLOBAL_SETTINGS_REFRESH_MS: int(2000, 100, 600_000),
+
+  /** How long an SSO login may take between /auth/sso/{provider}/login and its callback. */
+  SSO_LOGIN_TTL_SECONDS: int(600, 30, 3600),
+  /** Lifetime of the token an SSO login ends in. */
+  SSO_TOKEN_TTL_SECONDS: int(86_400, 60, 365 * 86_400),
+  /** Accept http:// issuers (development and tests only; never in production). */
+  SSO_ALLOW_HTTP_ISSUERS: bool(false),
+
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413. */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),

@@ -121,6 +121,17 @@ export interface SessionSettings {
   ttlSeconds: number;
 }
 
+export interface GlobalSettingsConfig {
+  /** GLOBAL_SETTINGS_REFRESH_MS */
+  refreshMs: number;
+}
+
+export interface SsoSettings {
+  loginTtlSeconds: number;
+  tokenSeconds: number;
+  allowHttpIssuers: boolean;
+}
+
 /** The scheduled purge of expired core rows (src/core/purge). */
 export interface PurgeSettings {
   enabled: boolean;
@@ -159,6 +170,8 @@ export interface Settings {
   partitions: PartitionSettings;
   sessions: SessionSettings;
   purge: PurgeSettings;
+  globalSettings: GlobalSettingsConfig;
+  sso: SsoSettings;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
 }
@@ -236,6 +249,12 @@ export function settingsFromEnv(env: Env): Settings {
       intervalMs: env.CORE_PURGE_INTERVAL_SECONDS * 1000,
       batchRows: env.CORE_PURGE_BATCH_ROWS,
       lockTimeoutMs: env.CORE_PURGE_LOCK_TIMEOUT_MS,
+    },
+    globalSettings: { refreshMs: env.GLOBAL_SETTINGS_REFRESH_MS },
+    sso: {
+      loginTtlSeconds: env.SSO_LOGIN_TTL_SECONDS,
+      tokenSeconds: env.SSO_TOKEN_TTL_SECONDS,
+      allowHttpIssuers: env.SSO_ALLOW_HTTP_ISSUERS,
     },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {

@@ -17,7 +17,7 @@ import {
 } from './input-guard';
 import { ownBodyRoute, readsOwnBody } from './own-body';
 import { AuthGuard } from '../auth/auth.guard';
-import { HttpExceptionFilter, retryAfterOf } from './http-exception.filter';
+import { HttpExceptionFilter } from './http-exception.filter';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -92,11 +92,8 @@ export function configureHttp(app: INestApplication): void {
   const errors = new HttpExceptionFilter();
   express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
     guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
-      const body = errors.toApiError(error);
-      const retryAfter = retryAfterOf(error);
-      if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
       if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
-      res.status(body.statusCode).json(body);
+      errors.send(error, res as never);
     });
   });
   // Back-pressure before the body is read: when the write buffers cannot take another batch,

@@ -23,7 +23,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<HttpResponse & { headersSent: boolean }>();
+    this.send(exception, host.switchToHttp().getResponse<HttpResponse & { headersSent: boolean }>());
+  }
+
+  /** The answer of an error, Retry-After included: for the filter and for middleware that refuses before Nest routes (the pre-body authentication). */
+  send(exception: unknown, res: HttpResponse & { headersSent: boolean }): void {
     if (res.headersSent) return;
     // A structured body of another shape (the health checks' 503 result) is the answer itself.
     const passthrough = exception instanceof HttpException ? exception.getResponse() : null;

@@ -74,7 +74,7 @@ export const BAD_DATES = [
 const BAD_QUERY_NUMBERS = ['0x10', '1e1', '-1', '1.5', '99999999999999999999', ''];
 const BAD_BODY_NUMBERS = [-1, 1e20];
 const NUL = 'fu\u0000zz';
-const PUBLIC_PREFIXES = ['/health', '/docs', '/status'];
+const PUBLIC_PREFIXES = ['/health', '/docs', '/status', '/auth/sso'];
 
 export function buildSharedPayloads(maxBodyBytes: number): SharedPayloads {
   const oversized = Buffer.from(`{"name":"${'x'.repeat(maxBodyBytes)}"}`);
@@ -144,9 +144,11 @@ function sample(name: string, schema: Schema): unknown {
     case 'object':
       return name === 'description' ? 'fuzz' : {};
   }
-  if (/url|icon|api_base/.test(name)) return 'https://fuzz.example.com';
+  if (/url|icon|api_base|issuer|redirect_uri/.test(name)) return 'https://fuzz.example.com';
   if (name === 'slug') return 'fuzz-slug';
-  if (name === 'email') return 'fuzz@example.com';
+  if (name === 'email' || name.endsWith('_email')) return 'fuzz@example.com';
+  // PKCE: 43-128 characters.
+  if (name === 'code_verifier') return 'f'.repeat(43);
   return 'fuzz';
 }
 

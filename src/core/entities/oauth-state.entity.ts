@@ -16,8 +16,13 @@ export class OauthState {
   @Column({ type: 'varchar', length: 500 })
   state: string;
 
-  @Column({ type: 'varchar', length: 128, nullable: true })
+  /** Sealed (src/common/secret-box.ts). */
+  @Column({ type: 'text', nullable: true })
   codeVerifier: string | null;
+
+  /** The user the flow runs for: the state is consumed only for this user and gateway. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  userEmail: string | null;
 
   @Column({ type: 'timestamptz' })
   expiresAt: Date;

@@ -23,6 +23,10 @@ export class RegisteredOauthClient {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   redirectUris: string[];
 
+  /** The rest of the registration response (RFC 7591): grant types, token endpoint auth method… */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata: Record<string, unknown>;
+
   @Column({ type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
 

@@ -80,7 +80,10 @@ export class ExpiryPurgeService implements OnApplicationBootstrap, OnApplication
         try {
           affected = await this.db.transaction(async (tx) => {
             await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
-            const [, count] = (await tx.query(purge.sql, [this.sessions.ttlSeconds, batchRows])) as [unknown, number];
+            const [, count] = (await tx.query(purge.sql, purge.ttl ? [batchRows, this.sessions.ttlSeconds] : [batchRows])) as [
+              unknown,
+              number,
+            ];
             return count;
           });
         } catch (error) {
