@@ -11,14 +11,18 @@ import { topologyFromEnv } from './database/database-topology';
 import { ROLE_DEFINITIONS } from './role-registry';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { IdentityModule } from './identity/identity.module';
 import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { OtlpModule } from './otlp/otlp.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
 import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
+import { PurgeModule } from './core/purge/purge.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { WriterModule } from './writer/writer.module';
 
 export interface AppRuntimeOptions {
@@ -45,11 +49,15 @@ export class AppModule {
         MetricsModule,
         LogsModule,
         ObservabilityModule,
+        OtlpModule,
         PartitioningModule,
         HealthModule,
         PrometheusModule,
         AuthModule,
         RegistryModule,
+        SessionsModule,
+        PurgeModule,
+        IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

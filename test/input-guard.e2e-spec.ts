@@ -47,8 +47,9 @@ describe('input no route may receive', () => {
     probe.stop();
     named(res, 'input_schema', /more than 10000 .*(HTTP_JSON_MAX_KEYS)/);
     expect(live.status).toBe(200);
-    expect(elapsed).toBeLessThan(1000);
-    expect(stall.busyMs).toBeLessThan(100);
+    // Margins of seconds (a loaded 2-core host): the walk this guards against took 15 s. The tight figure is bench/stall.ts.
+    expect(elapsed).toBeLessThan(5000);
+    expect(stall.busyMs).toBeLessThan(2000);
   });
 
   it('NUL characters anywhere answer 400 naming the field: body strings, JSON keys and values, query, path ids, log search', async () => {
@@ -119,18 +120,15 @@ describe('input no route may receive', () => {
     named(await app.post('/api/v1/tools', '{"name":"p","input_schema":{"constructor":{"prototype":{}}}}'), 'input_schema', /"constructor"/);
     named(await app.post('/api/v1/tokens', '{"email":"p@example.com","role":"viewer","constructor":1}'), '(body)', /"constructor"/);
     named(await app.get('/api/v1/tools?__proto__=1'), '(query)', /"__proto__"/);
-    // Spelled with escapes, or in a charset whose bytes differ from UTF-8's: found all the same.
+    // Spelled with escapes: found all the same. In a charset whose bytes differ from UTF-8's: never parsed (415).
     named(await app.post('/api/v1/tools', '{"name":"p","\\u005f_proto__":{"admin":true}}'), '(body)', /"__proto__"/);
     const utf16 = await fetch(`${app.baseUrl}/api/v1/tools`, {
       method: 'POST',
       headers: { authorization: `Bearer ${app.adminToken}`, 'content-type': 'application/json; charset=utf-16le' },
       body: Buffer.from('{"name":"p","__proto__":{"admin":true}}', 'utf16le'),
     });
-    named(
-      { status: utf16.status, body: (await utf16.json()) as { errors?: Array<{ field: string; reason: string }> } },
-      '(body)',
-      /"__proto__"/,
-    );
+    expect(utf16.status).toBe(415);
+    expect(((await utf16.json()) as { message: string }).message).toMatch(/UTF-8.*utf-16le/);
     expect(await counts()).toEqual(before);
   });
 

@@ -15,4 +15,4 @@ export const decimalInt = ({ value }: TransformFnParams): unknown =>
 export const isoDateTime = ({ value }: TransformFnParams): unknown =>
   typeof value === 'string' ? (parseIsoDateTime(value) ?? value) : value;
 
-export const DATE_TIME_RULE = 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z';
+export const DATE_TIME_RULE = 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z, in years 0001-9999';

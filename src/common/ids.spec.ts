@@ -1,5 +1,5 @@
 import { validate, version } from 'uuid';
-import { uuidv7 } from './ids';
+import { canonicalJson, nameUuid, uuidv7 } from './ids';
 
 describe('uuidv7', () => {
   it('is a valid version 7 UUID with the RFC 9562 variant', () => {
@@ -19,5 +19,23 @@ describe('uuidv7', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     expect(uuidv7(ms + 100) > ids[ids.length - 1]).toBe(true);
+  });
+});
+
+describe('nameUuid', () => {
+  it('is a valid version 5 layout UUID, the same for the same name and different for another', () => {
+    const id = nameUuid('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'tool');
+    expect(validate(id)).toBe(true);
+    expect(version(id)).toBe(5);
+    expect(nameUuid('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'tool')).toBe(id);
+    expect(nameUuid('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'server')).not.toBe(id);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('spells one value one way whatever the order of its keys', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+    expect(canonicalJson('x')).toBe('"x"');
   });
 });

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /**
  * The one id generator: every id fourfold assigns (rows at ingest, entities, tokens) is a
@@ -58,4 +58,26 @@ export function uuidv7(now = Date.now()): string {
     HEX[pool[p + 6]] +
     HEX[pool[p + 7]]
   );
+}
+
+/**
+ * A name-based UUID (version 5 layout: SHA-1 of the name, version and variant bits set) for
+ * rows whose identity comes from the data rather than from ingest: a span's events, the
+ * metric rows derived from a span. The same name gives the same id, so a resent batch or a
+ * spool replay maps to the same primary key and is stored once. The name's parts are joined
+ * with '/', which none of them contains (hex ids, small integers, fixed words).
+ */
+export function nameUuid(...parts: ReadonlyArray<string | number | bigint>): string {
+  const h = createHash('sha1').update(parts.join('/')).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** JSON with object keys sorted at every level: one text per value, whatever the order its keys came in. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
 }

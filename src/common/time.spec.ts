@@ -1,4 +1,4 @@
-import { parseDecimalInt, parseIsoDateTime } from './time';
+import { isSupportedTime, MAX_TIME_MS, MIN_TIME_MS, parseDecimalInt, parseIsoDateTime } from './time';
 
 describe('parseIsoDateTime', () => {
   it('reads ISO 8601 date-times with a time zone', () => {
@@ -49,5 +49,17 @@ describe('parseDecimalInt', () => {
   it('reads decimal digits only', () => {
     expect(parseDecimalInt('16')).toBe(16);
     for (const text of ['0x10', '1e1', ' 16', '16 ', '', '-1', '1.5', '9999999999999999999']) expect(parseDecimalInt(text)).toBeNull();
+  });
+});
+
+describe('the supported range', () => {
+  it('refuses an offset that carries an instant out of years 0001-9999', () => {
+    expect(parseIsoDateTime('0001-01-01T00:30:00+01:00')).toBeNull();
+    expect(parseIsoDateTime('9999-12-31T23:30:00-01:00')).toBeNull();
+    expect(parseIsoDateTime('0001-01-01T00:00:00Z')?.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseIsoDateTime('9999-12-31T23:59:59.999Z')?.toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    expect(isSupportedTime(new Date(MIN_TIME_MS - 1))).toBe(false);
+    expect(isSupportedTime(new Date(MAX_TIME_MS + 1))).toBe(false);
+    expect(isSupportedTime(new Date(NaN))).toBe(false);
   });
 });

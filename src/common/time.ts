@@ -4,6 +4,16 @@ export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
+/** The instants input may name: years 0001-9999, UTC (PostgreSQL's timestamptz holds more, JavaScript's Date too, ISO 8601 text in four digits not). */
+export const MIN_TIME_MS = new Date('0001-01-01T00:00:00Z').getTime();
+export const MAX_TIME_MS = new Date('9999-12-31T23:59:59.999Z').getTime();
+
+/** Whether a Date is one input may name (and PostgreSQL store): a valid instant in years 0001-9999. */
+export const isSupportedTime = (at: Date): boolean => {
+  const t = at.getTime();
+  return t >= MIN_TIME_MS && t <= MAX_TIME_MS;
+};
+
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):?(\d{2}))$/i;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
@@ -13,7 +23,8 @@ const daysIn = (year: number, month: number) => (month === 2 && isLeap(year) ? 2
  * An ISO 8601 date-time with a time zone (`2026-01-31T12:00:00Z`, `…T12:00+01:00`, `…+0100`), as a Date;
  * null for anything else: another format, a date that does not exist (`2026-02-30`, which
  * `new Date` turns into March 2), or a year outside 0001-9999 (PostgreSQL's timestamptz
- * refuses years JavaScript accepts, such as -271821). The one parser of dates in input.
+ * refuses years JavaScript accepts, such as -271821), or an instant outside them once the offset
+ * is applied (isSupportedTime). The one parser of dates in input: query strings, bodies, cursors.
  */
 export function parseIsoDateTime(text: string): Date | null {
   const utc = parseUtcDateTime(text);
@@ -28,7 +39,9 @@ export function parseIsoDateTime(text: string): Date | null {
   const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
   const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
   if (year < 100) local.setUTCFullYear(year, month - 1, day); // Date.UTC reads 0-99 as 1900-1999
-  return new Date(local.getTime() - offsetMinutes * MINUTE_MS);
+  // An offset can carry 0001-01-01T00:00+01:00 into year 0, 9999-12-31T23:59-01:00 into 10000.
+  const at = new Date(local.getTime() - offsetMinutes * MINUTE_MS);
+  return isSupportedTime(at) ? at : null;
 }
 
 /** Milliseconds per unit of a one-, two- or three-digit fraction of a second. */

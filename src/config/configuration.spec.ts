@@ -120,6 +120,16 @@ describe('parseEnv', () => {
     });
   });
 
+  it('reads METRICS_FROM_SPANS: both profiles by default, off, or a list of known names each once', () => {
+    expect(parseEnv({}).METRICS_FROM_SPANS).toEqual(['contextforge', 'mcp-semconv']);
+    expect(parseEnv({ METRICS_FROM_SPANS: 'off' }).METRICS_FROM_SPANS).toEqual([]);
+    expect(parseEnv({ METRICS_FROM_SPANS: ' MCP-semconv ' }).METRICS_FROM_SPANS).toEqual(['mcp-semconv']);
+    expect(parseEnv({ METRICS_FROM_SPANS: 'mcp-semconv,contextforge' }).METRICS_FROM_SPANS).toEqual(['mcp-semconv', 'contextforge']);
+    expect(() => parseEnv({ METRICS_FROM_SPANS: 'contextforge,jaeger' })).toThrow(/METRICS_FROM_SPANS must be off or .*unknown: jaeger/);
+    expect(() => parseEnv({ METRICS_FROM_SPANS: 'contextforge,contextforge' })).toThrow(/METRICS_FROM_SPANS/);
+    expect(() => parseEnv({ METRICS_FROM_SPANS: 'off,contextforge' })).toThrow(/METRICS_FROM_SPANS/);
+  });
+
   it('applies the traces defaults and bounds them', () => {
     expect(parseEnv({})).toMatchObject({ TRACES_MAX_SPANS_PER_REQUEST: 50_000, OBSERVABILITY_SELF_TRACES: false });
     expect(

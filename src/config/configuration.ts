@@ -127,6 +127,31 @@ const logLevel = (fallback: PinoLevel) =>
 
 const databaseUrl = () => optional(postgresUrl());
 
+/** The built-in mappings from a gateway's spans to execution metric rows (src/metrics/from-spans/span-profiles.ts). */
+export const SPAN_PROFILES = ['contextforge', 'mcp-semconv'] as const;
+export type SpanProfileName = (typeof SPAN_PROFILES)[number];
+
+/** `off`, or a comma list of profile names (default: all of them), each once. */
+const spanProfiles = () =>
+  optional(
+    z.string().transform((value, ctx) => {
+      const list = value
+        .split(',')
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean);
+      if (list.length === 1 && list[0] === 'off') return [] as SpanProfileName[];
+      const unknown = list.filter((p) => !(SPAN_PROFILES as readonly string[]).includes(p));
+      if (unknown.length > 0 || list.length === 0 || new Set(list).size !== list.length) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must be off or a comma list of ${SPAN_PROFILES.join(', ')}, each once${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        });
+        return z.NEVER;
+      }
+      return list as SpanProfileName[];
+    }),
+  ).transform((v) => v ?? [...SPAN_PROFILES]);
+
 /** DATABASE_URL and one <ROLE>_DATABASE_URL per optional role. */
 const roleUrls = Object.fromEntries(ROLES.map((role) => [roleUrlEnv(role), databaseUrl()])) as Record<
   RoleUrlEnv,
@@ -177,6 +202,8 @@ export const envSchema = z.object({
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
+  /** New users (created by an admin, an invitation or a sign-in) wait in pending_user_approvals until an admin approves them. */
+  USER_APPROVAL_REQUIRED: bool(false),
   /** Largest accepted request body; larger bodies answer 413. */
   HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   /** Deepest nesting of objects and arrays in a JSON body. */
@@ -209,14 +236,34 @@ export const envSchema = z.object({
   /** Hourly rollup rows older than this are deleted; daily rows older than the next. */
   METRICS_HOURLY_RETENTION_DAYS: int(180, 1, 36_500),
   METRICS_DAILY_RETENTION_DAYS: int(730, 1, 36_500),
+  /** Which mapping profiles turn ingested spans into execution metric rows; `off`: none. */
+  METRICS_FROM_SPANS: spanProfiles(),
   PERFORMANCE_ENABLED: bool(true),
   PERFORMANCE_SNAPSHOT_SECONDS: int(60, 1, 86_400),
+
+  // MCP sessions (src/sessions) and the purge of expired core rows (src/core/purge).
+  /** A session idle longer than this is gone: refused at once, purged with its messages by the next purge run. */
+  MCP_SESSION_TTL_SECONDS: int(3600, 10, 30 * 86_400),
+  /** Runs the purge of expired sessions, messages, OAuth states and SSO logins on this replica. */
+  CORE_PURGE_ENABLED: bool(true),
+  CORE_PURGE_INTERVAL_SECONDS: int(60, 1, 86_400),
+  /** Rows deleted per purge transaction. */
+  CORE_PURGE_BATCH_ROWS: int(5000, 10, 1_000_000),
+  /** How long a purge statement waits for a lock before it leaves the rows to the next run. */
+  CORE_PURGE_LOCK_TIMEOUT_MS: int(1000, 10, 60_000),
 
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413. */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
   /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
   OBSERVABILITY_SELF_TRACES: bool(false),
+
+  // OTLP receivers (src/otlp): gRPC and HTTP on their standard ports; 0 turns one off.
+  OTLP_GRPC_PORT: int(4317, 0, 65535),
+  OTLP_HTTP_PORT: int(4318, 0, 65535),
+  /** PEM certificate (chain) and key files: OTLP/gRPC over TLS. Both or neither. */
+  OTLP_GRPC_TLS_CERT: optional(z.string().trim().min(1)),
+  OTLP_GRPC_TLS_KEY: optional(z.string().trim().min(1)),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -235,6 +282,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     const active = result.data.SECRET_KEY;
     if (active && result.data.SECRET_KEYS_PREVIOUS.some((k) => k.id === active.id))
       throw new ConfigError([`SECRET_KEYS_PREVIOUS names the key id of SECRET_KEY ("${active.id}"): give the new key a new id`]);
+    if (!result.data.OTLP_GRPC_TLS_CERT !== !result.data.OTLP_GRPC_TLS_KEY)
+      throw new ConfigError(['OTLP_GRPC_TLS_CERT and OTLP_GRPC_TLS_KEY go together: set both (TLS) or neither']);
     return result.data;
   }
   const problems = result.error.issues.map((issue) => {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { ConfigFactory, getConfigToken, registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { SecretKeys } from '../common/secret-box';
-import { Env, PARTITION_PERIODS } from './configuration';
+import { Env, PARTITION_PERIODS, SpanProfileName } from './configuration';
 
 /**
  * Typed settings, one object per area, built once from the validated environment
@@ -52,6 +52,8 @@ export interface AuthSettings {
   failureThreshold: number;
   failureWindowSeconds: number;
   blockSeconds: number;
+  /** USER_APPROVAL_REQUIRED: a new user is inactive until an admin approves it. */
+  userApprovalRequired: boolean;
 }
 
 export interface LoggingSettings {
@@ -89,6 +91,8 @@ export interface MetricsSettings {
     dailyRetentionDays: number;
   };
   performance: { enabled: boolean; snapshotMs: number };
+  /** Mapping profiles deriving execution rows from ingested spans, in order (first match wins); empty: off. */
+  fromSpans: SpanProfileName[];
 }
 
 export interface TracesSettings {
@@ -99,6 +103,30 @@ export interface TracesSettings {
   retentionDays: number;
   /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
   json: { maxDepth: number; maxKeys: number };
+}
+
+export interface OtlpSettings {
+  /** OTLP/gRPC port (OTLP_GRPC_PORT); 0: no gRPC receiver. */
+  grpcPort: number;
+  /** OTLP/HTTP port (OTLP_HTTP_PORT); 0: /v1/* on the API port only. */
+  httpPort: number;
+  /** PEM files for OTLP/gRPC over TLS; null: plaintext. */
+  grpcTls: { certFile: string; keyFile: string } | null;
+  /** Largest message, received or inflated (HTTP_MAX_BODY_BYTES, the HTTP body cap). */
+  maxMessageBytes: number;
+}
+
+export interface SessionSettings {
+  /** MCP_SESSION_TTL_SECONDS */
+  ttlSeconds: number;
+}
+
+/** The scheduled purge of expired core rows (src/core/purge). */
+export interface PurgeSettings {
+  enabled: boolean;
+  intervalMs: number;
+  batchRows: number;
+  lockTimeoutMs: number;
 }
 
 export interface GroupPolicy {
@@ -127,7 +155,10 @@ export interface Settings {
   writer: WriterSettings;
   metrics: MetricsSettings;
   traces: TracesSettings;
+  otlp: OtlpSettings;
   partitions: PartitionSettings;
+  sessions: SessionSettings;
+  purge: PurgeSettings;
   /** Keys sealing registry secrets at rest, and whether this is production mode (NODE_ENV=production). */
   secrets: SecretKeys;
 }
@@ -159,6 +190,7 @@ export function settingsFromEnv(env: Env): Settings {
       failureThreshold: env.AUTH_FAILURE_THRESHOLD,
       failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
       blockSeconds: env.AUTH_BLOCK_SECONDS,
+      userApprovalRequired: env.USER_APPROVAL_REQUIRED,
     },
     logging: { level: env.LOG_LEVEL, dbLevel: env.LOG_DB_LEVEL },
     writer: {
@@ -184,12 +216,26 @@ export function settingsFromEnv(env: Env): Settings {
         dailyRetentionDays: env.METRICS_DAILY_RETENTION_DAYS,
       },
       performance: { enabled: env.PERFORMANCE_ENABLED, snapshotMs: env.PERFORMANCE_SNAPSHOT_SECONDS * 1000 },
+      fromSpans: env.METRICS_FROM_SPANS,
     },
     traces: {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+    },
+    otlp: {
+      grpcPort: env.OTLP_GRPC_PORT,
+      httpPort: env.OTLP_HTTP_PORT,
+      grpcTls: env.OTLP_GRPC_TLS_CERT && env.OTLP_GRPC_TLS_KEY ? { certFile: env.OTLP_GRPC_TLS_CERT, keyFile: env.OTLP_GRPC_TLS_KEY } : null,
+      maxMessageBytes: env.HTTP_MAX_BODY_BYTES,
+    },
+    sessions: { ttlSeconds: env.MCP_SESSION_TTL_SECONDS },
+    purge: {
+      enabled: env.CORE_PURGE_ENABLED,
+      intervalMs: env.CORE_PURGE_INTERVAL_SECONDS * 1000,
+      batchRows: env.CORE_PURGE_BATCH_ROWS,
+      lockTimeoutMs: env.CORE_PURGE_LOCK_TIMEOUT_MS,
     },
     secrets: { active: env.SECRET_KEY, previous: env.SECRET_KEYS_PREVIOUS, production: env.NODE_ENV === 'production' },
     partitions: {

@@ -4,6 +4,8 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PERMISSION_KEY } from '../auth/decorators';
 import { Exposure, routePolicy } from '../auth/route-policy';
+import { OtlpHttpReceiver } from '../otlp/otlp-http.receiver';
+import { addOtlpPaths } from '../otlp/otlp-openapi';
 
 /** One route a controller serves, with the permission its handler declares (if any). */
 export interface ServedRoute {
@@ -41,8 +43,21 @@ const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head',
 const PATH_PARAM = /:([A-Za-z0-9_]+)/g;
 const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`.replace(PATH_PARAM, '{$1}');
 
-/** Every route of every controller, read from the metadata Nest routes by, with the permission declared on it. */
+/** The OTLP/HTTP receivers: middleware, not controllers (otlp/otlp-openapi.ts describes them), each with its pipeline's permission. */
+const otlpPipelines = (app: INestApplication) => app.get(OtlpHttpReceiver, { strict: false }).pipelines;
+
+/**
+ * Every route the API serves with the permission declared for it: each controller's, read from
+ * the metadata Nest routes by, and the OTLP/HTTP receivers'.
+ */
 export function servedRoutes(app: INestApplication): ServedRoute[] {
+  return [
+    ...controllerRoutes(app),
+    ...otlpPipelines(app).map((p) => ({ method: 'post', path: `/v1/${p.signal}`, declared: p.permission })),
+  ];
+}
+
+function controllerRoutes(app: INestApplication): ServedRoute[] {
   const routes: ServedRoute[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
@@ -143,7 +158,9 @@ export function setUpOpenApi(app: INestApplication, exposure: Exposure): OpenAPI
       'bearer',
     )
     .build();
-  const document = applyRoutePolicies(SwaggerModule.createDocument(app, config), servedRoutes(app), exposure);
+  const document = SwaggerModule.createDocument(app, config);
+  addOtlpPaths(document, otlpPipelines(app));
+  applyRoutePolicies(document, servedRoutes(app), exposure);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return document;
 }

@@ -7,13 +7,14 @@ const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) 
 const body = { type: 'body' as const, metatype: CreateToolDto };
 
 describe('validationPipe', () => {
-  it('builds a DTO without walking free-form objects: 100k keys take milliseconds, not seconds', async () => {
+  it('builds a DTO without walking free-form objects: the object of 100k keys is handed on as it came', async () => {
     const input_schema = keys(100_000);
     const started = performance.now();
     const dto = (await validationPipe().transform({ name: 't', input_schema, annotations: { a: [1, { b: 2 }] } }, body)) as CreateToolDto;
-    expect(performance.now() - started).toBeLessThan(500);
-    expect(dto).toBeInstanceOf(CreateToolDto);
+    // The same object, not a copy: nothing walked its keys (the walk took 15 s). The clock only with a margin of seconds.
     expect(dto.input_schema).toBe(input_schema);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(dto).toBeInstanceOf(CreateToolDto);
     expect(dto.annotations).toEqual({ a: [1, { b: 2 }] });
   });
 

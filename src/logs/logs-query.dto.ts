@@ -81,6 +81,11 @@ export class LogSearchDto extends TimeRangeDto {
   @IsOptional()
   @Matches(IDENT, { message: `request_id ${IDENT_RULE}` })
   request_id?: string;
+
+  @ApiPropertyOptional({ description: 'W3C trace id (32 hexadecimal characters): the log records of one trace' })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{32}$/, { message: 'trace_id must be 32 hexadecimal characters' })
+  trace_id?: string;
 }
 
 export class SecurityEventQueryDto extends TimeRangeDto {

@@ -35,8 +35,22 @@ export class LogsQueryService {
     if (q.level) qb.andWhere('l.level IN (:...levels)', { levels: STORED_LEVELS.slice(STORED_LEVELS.indexOf(q.level)) });
     if (q.component) qb.andWhere('l.component = :component', { component: q.component });
     if (q.request_id) qb.andWhere('l.request_id = :req', { req: q.request_id });
+    if (q.trace_id) qb.andWhere('l.trace_id = :trace', { trace: q.trace_id.toLowerCase() });
     if (q.text) qb.andWhere(`l.message ILIKE :text ESCAPE '\\'`, { text: `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     return { items: await this.run(qb, 'l', q, StructuredLogEntry) };
+  }
+
+  /**
+   * The log records of one trace, oldest first, from the logs database alone (the trace comes
+   * from the observability database: the caller combines them). `from`/`to` bound the partitions read.
+   */
+  async logsOfTrace(traceId: string, from: Date, to: Date, limit = 1000): Promise<ApiObject[]> {
+    const qb = this.repo(StructuredLogEntry)
+      .createQueryBuilder('l')
+      .where('l.trace_id = :trace', { trace: traceId.toLowerCase() })
+      .andWhere('l.timestamp >= :from AND l.timestamp <= :to', { from, to });
+    const items = await this.run(qb, 'l', { limit }, StructuredLogEntry);
+    return items.reverse();
   }
 
   async securityEvents(q: SecurityEventQueryDto): Promise<LogItems> {

@@ -14,6 +14,6 @@ import { SecurityEventsService } from './security-events.service';
 @Module({
   controllers: [LogsQueryController],
   providers: [AuditService, PermissionAuditService, SecurityEventsService, LogsQueryService],
-  exports: [AuditService, PermissionAuditService, SecurityEventsService],
+  exports: [AuditService, PermissionAuditService, SecurityEventsService, LogsQueryService],
 })
 export class LogsModule {}

@@ -1,16 +1,22 @@
 import { Module } from '@nestjs/common';
-import { OtlpTraceController } from './ingest/otlp-trace.controller';
+import { MetricsModule } from '../metrics/metrics.module';
+import { RegistryModule } from '../registry/registry.module';
 import { TraceIngestService } from './ingest/trace-ingest.service';
+import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
 import { TraceQueryService } from './query/trace-query.service';
 import { SavedQueryController } from './saved-queries/saved-query.controller';
 import { SavedQueryService } from './saved-queries/saved-query.service';
+import { LogIngestService } from './signals/log-ingest.service';
+import { MetricIngestService } from './signals/metric-ingest.service';
 
-/** Traces: the OTLP receiver, queries and saved queries (the role itself: observability.role.ts). */
+/** Traces, OTLP metrics and logs: their pipelines (served by the receivers of src/otlp/), queries and saved queries (the role itself: observability.role.ts). */
 @Module({
+  // Metrics from spans: the trace pipeline derives execution rows (src/metrics/from-spans).
+  imports: [MetricsModule, RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [OtlpTraceController, SavedQueryController, TraceQueryController],
-  providers: [TraceIngestService, TraceQueryService, SavedQueryService],
-  exports: [TraceIngestService],
+  controllers: [SavedQueryController, TraceQueryController, JaegerController],
+  providers: [TraceIngestService, MetricIngestService, LogIngestService, TraceQueryService, SavedQueryService],
+  exports: [TraceIngestService, MetricIngestService, LogIngestService],
 })
 export class ObservabilityModule {}

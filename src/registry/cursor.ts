@@ -1,10 +1,15 @@
-/** Opaque page cursor: the last id of the page (ids are time-ordered UUIDv7), base64url. */
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(lastId, 'utf8').toString('base64url');
+import { decodeCursor, encodeCursor } from '../common/cursor';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Opaque page cursor of a registry listing: the last id of the page (ids are time-ordered UUIDv7). */
+export function encodeListCursor(lastId: string): string {
+  return encodeCursor([lastId]);
 }
 
 /** The id in a cursor, or null when it is not one of ours. */
-export function decodeCursor(cursor: string): string | null {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ? id : null;
+export function decodeListCursor(cursor: string): string | null {
+  return decodeCursor(cursor, (values) =>
+    values.length === 1 && typeof values[0] === 'string' && UUID.test(values[0]) ? values[0] : null,
+  );
 }

@@ -12,7 +12,8 @@ import { ApiObject, apiColumns, rowToApi } from '../http/api-json';
 import { AuditService } from '../logs/audit.service';
 import { PermissionAuditService } from '../logs/permission-audit.service';
 import { canChange, canSee, canUseTeam } from './access';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CURSOR_RULE } from '../common/cursor';
+import { decodeListCursor, encodeListCursor } from './cursor';
 import { ListQueryDto } from './dto/common.dto';
 import { RegistryResource, resourceByPath, RegistryRow } from './registry-resource';
 import { RegistrySecrets, withoutSecrets } from './registry-secrets';
@@ -51,13 +52,20 @@ export class RegistryService {
       );
   }
 
-  async list(resource: RegistryResource, principal: Principal, query: ListQueryDto): Promise<Page> {
+  /** `narrow` restricts the list further (a server's members), on the alias `e`. */
+  async list(
+    resource: RegistryResource,
+    principal: Principal,
+    query: ListQueryDto,
+    narrow?: (qb: SelectQueryBuilder<RegistryRow>) => void,
+  ): Promise<Page> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const qb = this.db.getRepository(resource.entity).createQueryBuilder('e');
     this.scopeToVisible(qb, principal);
+    narrow?.(qb);
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
-      if (!after) throw badField('cursor', 'cursor must be a next_cursor value returned by a previous page');
+      const after = decodeListCursor(query.cursor);
+      if (!after) throw badField('cursor', `cursor ${CURSOR_RULE}`);
       qb.andWhere('e.id > :after', { after });
     }
     if (query.tags?.length) qb.andWhere('e.tags @> :tags::jsonb', { tags: JSON.stringify(query.tags) });
@@ -71,7 +79,7 @@ export class RegistryService {
     const page = rows.slice(0, limit);
     return {
       items: page.map((row) => this.toApi(resource, row, principal)),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: rows.length > limit ? encodeListCursor(page[page.length - 1].id) : null,
     };
   }
 
@@ -171,7 +179,12 @@ export class RegistryService {
       .from(resource.entity)
       .where('id = :id AND version = :version', { id, version: current.version })
       .execute();
-    if (!result.affected) throw new ConflictException(`${resource.type} ${id} changed while being deleted; read it again`);
+    if (!result.affected) {
+      // Lost a race: gone (another delete won) is a missing entity, changed is a conflict.
+      const now = await this.db.getRepository(resource.entity).findOneBy({ id } as never);
+      if (!now) throw new NotFoundException(`${resource.type} ${id} not found`);
+      throw new ConflictException(`${resource.type} ${id} changed while being deleted; read it again`);
+    }
     this.decision(principal, meta, resource, id, current.teamId, true);
     const before = this.toAudit(resource, current);
     await this.audit.record(
@@ -276,6 +289,11 @@ export class RegistryService {
    * never reaches the foreign key, whose error would name the table.
    */
   private async checkReferences(resource: RegistryResource, principal: Principal, meta: RequestMeta, input: ApiObject): Promise<void> {
+    // team_id is a soft reference (no foreign key): checked like the others, for admins too.
+    if (typeof input.team_id === 'string') {
+      const [team] = (await this.db.query(`SELECT 1 FROM email_teams WHERE id = $1`, [input.team_id])) as unknown[];
+      if (!team) throw badField('team_id', `team_id ${input.team_id} is not a team`);
+    }
     for (const { column, path } of resource.references ?? []) {
       const id = input[column];
       if (typeof id !== 'string') continue;

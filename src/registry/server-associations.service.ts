@@ -8,7 +8,8 @@ import { AuditEntry, AuditService } from '../logs/audit.service';
 import { canChange } from './access';
 import { RegistryRow, resourceByPath } from './registry-resource';
 import { badField } from '../common/field-errors';
-import { RegistryService } from './registry.service';
+import { ListQueryDto } from './dto/common.dto';
+import { Page, RegistryService } from './registry.service';
 
 /** The four association tables of a virtual server, by URL segment. */
 export const ASSOCIATIONS = {
@@ -18,6 +19,11 @@ export const ASSOCIATIONS = {
   'a2a-agents': { table: 'server_a2a_association', column: 'a2a_agent_id' },
 } as const;
 type Kind = keyof typeof ASSOCIATIONS;
+
+function associationOf(kind: string): (typeof ASSOCIATIONS)[Kind] {
+  if (!Object.hasOwn(ASSOCIATIONS, kind)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
+  return ASSOCIATIONS[kind as Kind];
+}
 
 const SERVERS = resourceByPath('servers');
 
@@ -32,6 +38,18 @@ export class ServerAssociationsService {
     private readonly registry: RegistryService,
     private readonly audit: AuditService,
   ) {}
+
+  /**
+   * The server's members of one kind that the caller may see, paged like the registry's lists
+   * (cursor, filters). A server the caller may not see answers 404, as a missing one.
+   */
+  async members(principal: Principal, meta: RequestMeta, serverId: string, kind: string, query: ListQueryDto): Promise<Page> {
+    const { table, column } = associationOf(kind);
+    await this.registry.findVisible(SERVERS, principal, meta, serverId, PERMISSIONS.registryRead);
+    return this.registry.list(resourceByPath(kind), principal, query, (qb) =>
+      qb.andWhere(`e.id IN (SELECT a."${column}" FROM "${table}" a WHERE a.server_id = :serverId)`, { serverId }),
+    );
+  }
 
   /** Idempotent: an existing association changes nothing and is not audited again. */
   async associate(principal: Principal, meta: RequestMeta, serverId: string, kind: string, memberId: string): Promise<void> {
@@ -77,8 +95,7 @@ export class ServerAssociationsService {
   }
 
   private async check(principal: Principal, meta: RequestMeta, serverId: string, kind: string, memberId: string) {
-    if (!(kind in ASSOCIATIONS)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
-    const { table, column } = ASSOCIATIONS[kind as Kind];
+    const { table, column } = associationOf(kind);
     const server = await this.registry.findVisible(SERVERS, principal, meta, serverId, PERMISSIONS.registryWrite);
     if (!canChange(principal, server))
       this.registry.deny(principal, meta, SERVERS, serverId, server.teamId, 'you may change only servers you own or of your teams');

@@ -43,6 +43,10 @@ export interface FuzzCase {
   contentType?: string;
   /** null: no token at all. */
   token?: null;
+  /** Further request headers. */
+  headers?: Record<string, string>;
+  /** A 400 must name this field among its errors. */
+  field?: string;
   /** Acceptable statuses; unset: any answer below 500. */
   expect?: number[];
   /** What was sent, for the failure report. */

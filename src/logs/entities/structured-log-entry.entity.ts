@@ -1,10 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One application log record. Partitioned by range on `timestamp`. */
+/**
+ * One log record: the service's own (pino) or one received over OTLP (/v1/logs, whose own fields
+ * fill the columns from `observedTimestamp` on). Partitioned by range on `timestamp`.
+ */
 @Entity('structured_log_entries')
 @Index('ix_structured_log_entries_level_timestamp', ['level', 'timestamp'])
 @Index('ix_structured_log_entries_request_id', ['requestId'])
 @Index('ix_structured_log_entries_component_timestamp', ['component', 'timestamp'])
+@Index('ix_structured_log_entries_trace_id_timestamp', ['traceId', 'timestamp'], { where: '"trace_id" IS NOT NULL' })
 export class StructuredLogEntry {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_structured_log_entries' })
   id: string;
@@ -83,4 +87,35 @@ export class StructuredLogEntry {
   /** W3C span id (16 hex characters). */
   @Column({ type: 'varchar', length: 16, nullable: true })
   spanId: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  observedTimestamp: Date | null;
+
+  /** OTLP severity number (1-24), as sent; `level` is its mapping. */
+  @Column({ type: 'smallint', nullable: true })
+  severityNumber: number | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  severityText: string | null;
+
+  /** The OTLP body, any AnyValue as JSON; `message` is its text. */
+  @Column({ type: 'jsonb', nullable: true })
+  body: unknown;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  eventName: string | null;
+
+  /** The instrumentation scope's version (its name is `logger`). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  scopeVersion: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  attributes: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  resourceAttributes: Record<string, unknown> | null;
+
+  /** W3C trace flags of the record's span context (the low byte of OTLP `flags`). */
+  @Column({ type: 'smallint', nullable: true })
+  traceFlags: number | null;
 }

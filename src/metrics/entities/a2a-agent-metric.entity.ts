@@ -5,6 +5,7 @@ import { RawMetricBase } from './raw-metric.base';
 @Entity('a2a_agent_metrics')
 @Index('ix_a2a_agent_metrics_a2a_agent_id_timestamp', ['a2aAgentId', 'timestamp'])
 @Index('ix_a2a_agent_metrics_timestamp', ['timestamp'])
+@Index('ix_a2a_agent_metrics_failures', ['a2aAgentId', 'timestamp'], { where: 'NOT "is_success"' })
 export class A2aAgentMetric extends RawMetricBase('a2a_agent_metrics') {
   /** Soft reference to the A2A agent in the core database (no FK). */
   @Column({ type: 'varchar', length: 36 })

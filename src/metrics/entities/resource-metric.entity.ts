@@ -5,6 +5,7 @@ import { RawMetricBase } from './raw-metric.base';
 @Entity('resource_metrics')
 @Index('ix_resource_metrics_resource_id_timestamp', ['resourceId', 'timestamp'])
 @Index('ix_resource_metrics_timestamp', ['timestamp'])
+@Index('ix_resource_metrics_failures', ['resourceId', 'timestamp'], { where: 'NOT "is_success"' })
 export class ResourceMetric extends RawMetricBase('resource_metrics') {
   /** Soft reference to the resource in the core database (no FK). */
   @Column({ type: 'varchar', length: 36 })

@@ -5,6 +5,7 @@ import { RawMetricBase } from './raw-metric.base';
 @Entity('tool_metrics')
 @Index('ix_tool_metrics_tool_id_timestamp', ['toolId', 'timestamp'])
 @Index('ix_tool_metrics_timestamp', ['timestamp'])
+@Index('ix_tool_metrics_failures', ['toolId', 'timestamp'], { where: 'NOT "is_success"' })
 export class ToolMetric extends RawMetricBase('tool_metrics') {
   /** Soft reference to the tool in the core database (no FK). */
   @Column({ type: 'varchar', length: 36 })

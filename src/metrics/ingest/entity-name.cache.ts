@@ -3,10 +3,11 @@ import { InjectSettings, MetricsSettings } from '../../config/settings';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CORE_DB } from '../../database/roles';
-import { EntityType, METRIC_TABLES, UNKNOWN_NAME } from '../metric-tables';
+import { EntityType, METRIC_TABLES } from '../metric-tables';
 
 interface Entry {
-  name: string;
+  /** null: core does not know the id. */
+  name: string | null;
   expires: number;
 }
 
@@ -17,8 +18,9 @@ const MAX_ENTRIES = 200_000;
  * Names of entities at write time, from core, for the `{entity}_name` column. Entries
  * live METRICS_NAME_CACHE_TTL_MS, so a rename shows in rows written after that; misses of
  * one batch are looked up with one query per entity type, never per row. An id core does
- * not know is recorded as `unknown`. When core cannot be asked, a stale name is used if
- * there is one, else `unknown`: ingest does not depend on core being up.
+ * not know has no name (null): the caller records the name it was sent, or `unknown`. When
+ * core cannot be asked, a stale name is used if there is one: ingest does not depend on core
+ * being up.
  */
 @Injectable()
 export class EntityNameCache {
@@ -35,13 +37,13 @@ export class EntityNameCache {
     this.ttlMs = settings.nameCacheTtlMs;
   }
 
-  /** Names of the given ids, per type: `names.get(type)!.get(id)`. */
-  async resolve(ids: Map<EntityType, Set<string>>): Promise<Map<EntityType, Map<string, string>>> {
+  /** Names of the given ids, per type: `names.get(type)!.get(id)`, null for an id core does not know. */
+  async resolve(ids: Map<EntityType, Set<string>>): Promise<Map<EntityType, Map<string, string | null>>> {
     const now = Date.now();
-    const result = new Map<EntityType, Map<string, string>>();
+    const result = new Map<EntityType, Map<string, string | null>>();
     await Promise.all(
       [...ids].map(async ([type, set]) => {
-        const names = new Map<string, string>();
+        const names = new Map<string, string | null>();
         const misses: string[] = [];
         for (const id of set) {
           const entry = this.entries.get(`${type}:${id}`);
@@ -52,7 +54,7 @@ export class EntityNameCache {
           const found = await this.lookup(type, misses);
           for (const id of misses) {
             const stale = this.entries.get(`${type}:${id}`);
-            const name = found ? (found.get(id) ?? UNKNOWN_NAME) : (stale?.name ?? UNKNOWN_NAME);
+            const name = found ? (found.get(id) ?? null) : (stale?.name ?? null);
             names.set(id, name);
             if (found) this.remember(`${type}:${id}`, name, now);
           }
@@ -78,12 +80,12 @@ export class EntityNameCache {
       );
       return new Map(rows.map((r) => [r.id, r.name]));
     } catch (error) {
-      this.logger.warn(`cannot read ${type} names from core (${(error as Error).message}); using cached or '${UNKNOWN_NAME}' names`);
+      this.logger.warn(`cannot read ${type} names from core (${(error as Error).message}); using cached or sent names`);
       return null;
     }
   }
 
-  private remember(key: string, name: string, now: number): void {
+  private remember(key: string, name: string | null, now: number): void {
     this.entries.delete(key); // re-insert at the end: Map order is the eviction order
     this.entries.set(key, { name, expires: now + this.ttlMs });
     if (this.entries.size > MAX_ENTRIES) {

@@ -1,4 +1,4 @@
-import { IngestLimits, MAX_ERROR_MESSAGE, validateExecutionBatch } from './execution-batch';
+import { executionId, IngestLimits, MAX_ERROR_MESSAGE, validateExecutionBatch } from './execution-batch';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const good = { entity_type: 'tool', entity_id: 't1', response_time: 0.25, is_success: true };
@@ -31,6 +31,7 @@ describe('validateExecutionBatch', () => {
           responseTime: 0.25,
           isSuccess: true,
           errorMessage: null,
+          errorType: null,
           interactionType: 'invoke',
         },
         {
@@ -40,6 +41,7 @@ describe('validateExecutionBatch', () => {
           responseTime: 0.25,
           isSuccess: false,
           errorMessage: 'boom',
+          errorType: null,
           interactionType: 'stream',
         },
       ],
@@ -96,6 +98,33 @@ describe('validateExecutionBatch', () => {
       status: 413,
       message: expect.stringContaining('at most 10'),
     });
+  });
+
+  it('takes error_type, and trace_id with span_id as the id of the execution that span describes', () => {
+    const trace = '0AF7651916CD43DD8448EB211C80319C';
+    const result = validateExecutionBatch(
+      [{ ...good, error_type: 'tool_error', trace_id: trace, span_id: 'b7ad6b7169203331' }],
+      limits,
+      now,
+    );
+    expect(result.ok && result.items[0]).toMatchObject({
+      errorType: 'tool_error',
+      id: executionId(trace.toLowerCase(), 'b7ad6b7169203331', 'tool'),
+    });
+    const bad = validateExecutionBatch(
+      [
+        { ...good, trace_id: trace },
+        { ...good, trace_id: 'xyz', span_id: 'b7ad6b7169203331' },
+        { ...good, error_type: 7 },
+      ],
+      limits,
+      now,
+    );
+    expect(!bad.ok && bad.errors.map((e) => [e.index, e.field])).toEqual([
+      [0, 'span_id'],
+      [1, 'trace_id'],
+      [2, 'error_type'],
+    ]);
   });
 
   it('cuts very long error messages instead of refusing the batch', () => {

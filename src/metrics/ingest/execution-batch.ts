@@ -1,3 +1,5 @@
+import { DATE_TIME_RULE } from '../../common/dto-transforms';
+import { nameUuid } from '../../common/ids';
 import { DAY_MS, MINUTE_MS, parseIsoDateTime } from '../../common/time';
 import { ENTITY_TYPES, EntityType } from '../metric-tables';
 
@@ -18,6 +20,8 @@ export interface IngestLimits {
 // Hand-written rather than a schema library: this runs for every row at ingest speed
 // (a zod object schema cost ~7 µs per item here, as much as everything else together).
 const ENTITY_TYPE_SET = new Set<string>(ENTITY_TYPES);
+/** The fields of an item; any other is refused naming it, as the registry's DTOs refuse theirs. */
+const ITEM_FIELDS = new Set(['entity_type', 'entity_id', 'timestamp', 'response_time', 'is_success', 'error_message', 'interaction_type']);
 
 type Parsed = Omit<Execution, 'timestamp'> & { timestamp: Date | null };
 
@@ -29,6 +33,7 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
   }
   const v = value as Record<string, unknown>;
   const before = problems.length;
+  for (const key in v) if (!ITEM_FIELDS.has(key)) problems.push({ field: key, reason: `${key} should not exist` });
   const entityType = v.entity_type;
   if (typeof entityType !== 'string' || !ENTITY_TYPE_SET.has(entityType)) {
     problems.push({ field: 'entity_type', reason: entityType === undefined ? 'is required' : `must be one of ${ENTITY_TYPES.join(', ')}` });
@@ -44,7 +49,7 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
     else {
       timestamp = parseIsoDateTime(v.timestamp);
       if (!timestamp) {
-        problems.push({ field: 'timestamp', reason: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z' });
+        problems.push({ field: 'timestamp', reason: DATE_TIME_RULE });
       }
     }
   }
@@ -63,8 +68,23 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
     else if (it.length === 0) problems.push({ field: 'interaction_type', reason: 'must not be empty' });
     else if (it.length > 50) problems.push({ field: 'interaction_type', reason: 'must be at most 50 characters' });
   }
+  const et = v.error_type;
+  if (et !== undefined && et !== null && (typeof et !== 'string' || et.length > 255))
+    problems.push({ field: 'error_type', reason: 'must be a string of at most 255 characters' });
+  const traceId = v.trace_id;
+  const spanId = v.span_id;
+  if ((traceId === undefined) !== (spanId === undefined)) problems.push({ field: 'span_id', reason: 'trace_id and span_id go together' });
+  if (traceId !== undefined && (typeof traceId !== 'string' || !/^[0-9a-fA-F]{32}$/.test(traceId)))
+    problems.push({ field: 'trace_id', reason: 'must be 32 hexadecimal digits (the OTLP trace id)' });
+  if (spanId !== undefined && (typeof spanId !== 'string' || !/^[0-9a-fA-F]{16}$/.test(spanId)))
+    problems.push({ field: 'span_id', reason: 'must be 16 hexadecimal digits (the OTLP span id)' });
   if (problems.length > before) return null;
   return {
+    id:
+      typeof traceId === 'string'
+        ? executionId(traceId.toLowerCase(), (spanId as string).toLowerCase(), entityType as EntityType)
+        : undefined,
+    errorType: typeof et === 'string' ? et : null,
     entityType: entityType as EntityType,
     entityId: entityId as string,
     timestamp,
@@ -75,13 +95,29 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
   };
 }
 
+/**
+ * The row id of the execution a span describes: the same for the row derived from the span
+ * (src/metrics/from-spans) and for one sent to the ingest API with that span's trace_id and
+ * span_id, so that, with the span's start as timestamp, the execution is stored once.
+ */
+export const executionId = (traceId: string, spanId: string, entityType: EntityType): string => nameUuid(traceId, spanId, entityType);
+
 export interface Execution {
+  /** Set when the row's identity comes from a span (see executionId); otherwise assigned at ingest. */
+  id?: string;
+  /** The name the sender gave, recorded when core does not know the id. */
+  name?: string | null;
   entityType: EntityType;
   entityId: string;
   timestamp: Date;
   responseTime: number;
   isSuccess: boolean;
   errorMessage: string | null;
+  /** `error.type` of the span (tool_error, a timeout class…), for error breakdowns. */
+  errorType: string | null;
+  /** The span's trace and MCP session, for derived rows (tool chains, the way back to the trace). */
+  traceId?: string;
+  sessionId?: string | null;
   /** A2A agents only; 'invoke' when not given. */
   interactionType: string;
 }

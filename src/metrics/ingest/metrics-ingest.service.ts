@@ -5,7 +5,7 @@ import { METRICS_DB } from '../../database/roles';
 import { PartitionService } from '../../partitioning/partition.service';
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter } from '../../writer/row-writer';
-import { EntityType, METRIC_TABLES } from '../metric-tables';
+import { EntityType, METRIC_TABLES, UNKNOWN_NAME } from '../metric-tables';
 import { EntityNameCache } from './entity-name.cache';
 import { Execution } from './execution-batch';
 
@@ -39,6 +39,13 @@ export class MetricsIngestService {
     return this.writer.retryAfterSeconds(METRICS_DB);
   }
 
+  /** Whether the raw tables' buffers have room for these executions now. */
+  hasRoom(items: readonly Execution[]): boolean {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(METRIC_TABLES[item.entityType].raw, (counts.get(METRIC_TABLES[item.entityType].raw) ?? 0) + 1);
+    return [...counts].every(([table, n]) => this.writer.hasRoom(METRICS_DB, table, n));
+  }
+
   /** Buffers every execution or none (WriterFullError when a table's buffer has no room, after a short wait). */
   async ingest(items: Execution[]): Promise<number> {
     const ids = new Map<EntityType, Set<string>>();
@@ -58,13 +65,17 @@ export class MetricsIngestService {
       else if (at < span[0]) span[0] = at;
       else if (at > span[1]) span[1] = at;
       const row: Record<string, unknown> = {
-        id: uuidv7(),
+        id: item.id ?? uuidv7(),
         [t.idColumn]: item.entityId,
-        [t.nameColumn]: names.get(item.entityType)!.get(item.entityId)!,
+        // The registry's name; for an id it does not know, the name sent with the execution.
+        [t.nameColumn]: names.get(item.entityType)!.get(item.entityId) ?? item.name ?? UNKNOWN_NAME,
         timestamp: item.timestamp,
         response_time: item.responseTime,
         is_success: item.isSuccess,
         error_message: item.errorMessage,
+        error_type: item.errorType,
+        trace_id: item.traceId ?? null,
+        session_id: item.sessionId ?? null,
       };
       if (t.hasInteractionType) row.interaction_type = item.interactionType;
       let rows = rowsByTable.get(t.raw);

@@ -1,4 +1,4 @@
-import { closedDaySpan, closedHourSpans, coveredHours, rawRanges, withoutDays } from './source-plan';
+import { closedDaySpan, closedHourSpans, minus, outsideDays, rawRanges, unitRanges } from './source-plan';
 
 const at = (iso: string) => new Date(`2031-03-${iso}Z`);
 
@@ -12,7 +12,7 @@ describe('source plan', () => {
 
   it('hourly rows for the closed whole hours left, raw rows for edges, pending hours and the open hour', () => {
     const from = at('08T22:30:00');
-    const remainder = withoutDays(from, now, [at('09T00:00:00')]);
+    const remainder = outsideDays(from, now, closedDaySpan(from, now, now));
     expect(remainder).toEqual([
       [from, at('09T00:00:00')],
       [at('10T00:00:00'), now],
@@ -22,10 +22,36 @@ describe('source plan', () => {
       [at('08T23:00:00'), at('09T00:00:00')],
       [at('10T00:00:00'), at('10T15:00:00')],
     ]);
-    const covered = coveredHours(spans, new Set([at('10T03:00:00').getTime()]));
-    expect(covered).toHaveLength(1 + 14);
-    expect(rawRanges(remainder, covered)).toEqual([
+    expect(rawRanges(remainder, spans, [at('10T03:00:00').getTime()])).toEqual([
       [from, at('08T23:00:00')],
+      [at('10T03:00:00'), at('10T04:00:00')],
+      [at('10T15:00:00'), now],
+    ]);
+  });
+
+  it('gives a stale day back to hourly and raw rows', () => {
+    const from = at('01T00:00:00');
+    expect(outsideDays(from, now, closedDaySpan(from, now, now), [at('05T00:00:00').getTime()])).toEqual([
+      [at('05T00:00:00'), at('06T00:00:00')],
+      [at('10T00:00:00'), now],
+    ]);
+  });
+
+  it('merges and subtracts ranges', () => {
+    const h = (n: number) => at('01T00:00:00').getTime() + n * 3_600_000;
+    expect(unitRanges([h(3), h(1), h(2), h(1)], 3_600_000)).toEqual([[new Date(h(1)), new Date(h(4))]]);
+    const r = (a: number, b: number): [Date, Date] => [new Date(h(a)), new Date(h(b))];
+    expect(minus([r(0, 10), r(12, 20)], [r(2, 3), r(9, 13), r(19, 25)])).toEqual([r(0, 2), r(3, 9), r(13, 19)]);
+    expect(minus([r(0, 10)], [])).toEqual([r(0, 10)]);
+    expect(minus([r(0, 10)], [r(0, 10)])).toEqual([]);
+  });
+
+  it('costs the ranges, not the width: a window from year 1, hour buckets, answers in a handful of ranges', () => {
+    const from = new Date('0001-01-01T00:00:00Z');
+    const remainder = outsideDays(from, now, null);
+    const spans = closedHourSpans(remainder, now);
+    const raw = rawRanges(remainder, spans, [at('10T03:00:00').getTime()]);
+    expect(raw).toEqual([
       [at('10T03:00:00'), at('10T04:00:00')],
       [at('10T15:00:00'), now],
     ]);

@@ -3,10 +3,12 @@
  * date come from daily rows; the rest of the closed, whole hours whose hourly row is up to
  * date (or that have none: no executions) from hourly rows; everything else — the open
  * hour, partial hours at the edges, hours with raw rows newer than their rollup — from raw
- * rows. Half-open UTC ranges throughout.
+ * rows. Half-open UTC ranges throughout. Every function costs what its lists of ranges
+ * hold (rows found stale or pending), never the width of the window: a window from year 1
+ * is a handful of ranges, not 17 million hours.
  */
 import { DAY_MS, HOUR_MS } from '../../common/time';
-import { ceilTo, floorTo, uncoveredRanges } from '../time-range';
+import { ceilTo, floorTo } from '../time-range';
 
 export type Range = [Date, Date];
 
@@ -17,18 +19,39 @@ export function closedDaySpan(from: Date, to: Date, now: Date): Range | null {
   return start < end ? [start, end] : null;
 }
 
-/** [from, to) without the given days, as ranges in order. */
-export function withoutDays(from: Date, to: Date, days: readonly Date[]): Range[] {
-  const sorted = [...new Set(days.map((d) => d.getTime()))].sort((a, b) => a - b);
+/** Ranges of one bucket length starting at the given times (in any order, repeats allowed), sorted and merged. */
+export function unitRanges(starts: Iterable<number>, unitMs: number): Range[] {
+  const sorted = [...new Set(starts)].sort((a, b) => a - b);
   const out: Range[] = [];
-  let cursor = from.getTime();
-  for (const d of sorted) {
-    if (d + DAY_MS <= cursor || d >= to.getTime()) continue;
-    if (d > cursor) out.push([new Date(cursor), new Date(d)]);
-    cursor = Math.max(cursor, d + DAY_MS);
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[1].getTime() >= s) last[1] = new Date(Math.max(last[1].getTime(), s + unitMs));
+    else out.push([new Date(s), new Date(s + unitMs)]);
   }
-  if (cursor < to.getTime()) out.push([new Date(cursor), to]);
   return out;
+}
+
+/** `ranges` minus `cut`, both sorted and disjoint: one merge pass. */
+export function minus(ranges: readonly Range[], cut: readonly Range[]): Range[] {
+  const out: Range[] = [];
+  let j = 0;
+  for (const [from, to] of ranges) {
+    let start = from.getTime();
+    const end = to.getTime();
+    while (j < cut.length && cut[j][1].getTime() <= start) j++;
+    for (let k = j; k < cut.length && cut[k][0].getTime() < end; k++) {
+      const [cs, ce] = [cut[k][0].getTime(), cut[k][1].getTime()];
+      if (cs > start) out.push([new Date(start), new Date(cs)]);
+      start = Math.max(start, ce);
+    }
+    if (start < end) out.push([new Date(start), new Date(end)]);
+  }
+  return out;
+}
+
+/** [from, to) without the whole days of `span` whose daily row answers (all but `staleDays`). */
+export function outsideDays(from: Date, to: Date, span: Range | null, staleDays: Iterable<number> = []): Range[] {
+  return minus([[from, to]], span ? minus([span], unitRanges(staleDays, DAY_MS)) : []);
 }
 
 /** The whole, closed hours of each range (ranges of hour starts), skipping ranges with none. */
@@ -43,16 +66,7 @@ export function closedHourSpans(ranges: readonly Range[], now: Date): Range[] {
   return out;
 }
 
-/** Hour starts of the spans that are not pending: the hours hourly rows answer for. */
-export function coveredHours(spans: readonly Range[], pending: ReadonlySet<number>): Date[] {
-  const hours: Date[] = [];
-  for (const [start, end] of spans) {
-    for (let h = start.getTime(); h < end.getTime(); h += HOUR_MS) if (!pending.has(h)) hours.push(new Date(h));
-  }
-  return hours;
-}
-
-/** What raw rows must answer: each range minus the covered hours. */
-export function rawRanges(ranges: readonly Range[], covered: readonly Date[]): Range[] {
-  return ranges.flatMap(([from, to]) => uncoveredRanges(from, to, covered as Date[]));
+/** What raw rows must answer: each range minus its closed hours, except the pending ones (hour starts). */
+export function rawRanges(ranges: readonly Range[], spans: readonly Range[], pendingHours: Iterable<number>): Range[] {
+  return minus(ranges, minus(spans, unitRanges(pendingHours, HOUR_MS)));
 }

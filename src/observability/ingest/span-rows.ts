@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameUuid } from '../../common/ids';
 import { isoString } from '../../writer/copy-encoding';
 import { EventRecord, SpanRecord } from '../otlp/otlp-request';
 
@@ -50,12 +50,9 @@ export function genAiUsage(attributes: Record<string, unknown>): { model: string
   };
 }
 
-/** A stable UUID (version 5 layout) for the `index`-th event of a span: resends map to the same row. */
-export function eventId(traceId: string, spanId: string, index: number, event: EventRecord): string {
-  const h = createHash('sha1').update(`${traceId}/${spanId}/${index}/${event.timeNanos}/${event.name}`).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+/** A stable UUID for the `index`-th event of a span: resends map to the same row. */
+export const eventId = (traceId: string, spanId: string, index: number, event: EventRecord): string =>
+  nameUuid(traceId, spanId, index, event.timeNanos, event.name);
 
 const text = (value: unknown): string | null =>
   typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;

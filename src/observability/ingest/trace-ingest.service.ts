@@ -1,18 +1,18 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { IncomingMessage } from 'node:http';
 import { HOUR_MS, DAY_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
-import { OBSERVABILITY_DB } from '../../database/roles';
+import { METRICS_DB, OBSERVABILITY_DB } from '../../database/roles';
+import { SpanMetricsService } from '../../metrics/from-spans/span-metrics.service';
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
-import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
-import { decodeTraceRequest, encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
-import { OtlpTooManySpans, readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
-import { jsonReader, OtlpFormatError, protobufReader } from '../otlp/otlp-values';
+import { PERMISSIONS } from '../../auth/permissions';
+import { OtlpFormat } from '../otlp/otlp-body';
+import { DecodedOtlpRequest, parseOtlpBody, readOtlp, SignalOutcome } from '../otlp/otlp-decode';
+import { readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
-import { scanJson } from '../../common/json-guard';
+import type { SignalPipeline } from '../signals/signal-pipeline';
 import { traceRows } from './span-rows';
 
 export const SPANS_TABLE = 'observability_spans';
@@ -20,13 +20,6 @@ export const EVENTS_TABLE = 'observability_events';
 
 /** Rows a request is assumed to bring when deciding, before reading it, whether there is room. */
 const ROOM_FOR_A_REQUEST = 1000;
-
-export interface OtlpReply {
-  contentType: string;
-  body: Buffer | string;
-  accepted: number;
-  rejected: number;
-}
 
 /** An error answer with Retry-After (the exception filter sets the header from `retryAfterSeconds`). */
 export class RetryLater extends HttpException {
@@ -39,20 +32,22 @@ export class RetryLater extends HttpException {
   }
 }
 
-const badRequest = (message: string, field = '(body)', reason = message) =>
-  new HttpException({ statusCode: 400, message, errors: [{ field, reason }] }, HttpStatus.BAD_REQUEST);
-
 /**
- * The OTLP/HTTP trace receiver: reads and decodes the body, turns it into span and event rows
- * and hands them to the writer (both tables at once, or neither). Ids come from the client,
- * so a resent batch maps to the same primary keys and is stored once.
+ * The traces pipeline (src/observability/signals/signal-pipeline.ts): turns an
+ * ExportTraceServiceRequest into span and event rows and hands them to the writer (both tables
+ * at once, or neither). Ids come from the client, so a resent batch maps to the same primary
+ * keys and is stored once. Every OTLP transport and fourfold's own tracing go through it.
  */
 @Injectable()
-export class TraceIngestService implements SelfTraceSink {
+export class TraceIngestService implements SignalPipeline, SelfTraceSink {
+  readonly signal = 'traces' as const;
+  readonly noun = 'span';
+  readonly permission = PERMISSIONS.tracesWrite;
   private readonly room: RoomWait;
 
   constructor(
     private readonly writer: RowWriter,
+    private readonly spanMetrics: SpanMetricsService,
     @InjectSettings('traces') private readonly settings: TracesSettings,
     @InjectSettings('writer') writerSettings: WriterSettings,
   ) {
@@ -67,92 +62,71 @@ export class TraceIngestService implements SelfTraceSink {
     );
   }
 
-  /** The refusal when the buffers are full: 429 while the database keeps up, 503 while it is unreachable. */
-  refusal(): RetryLater {
-    const seconds = this.writer.retryAfterSeconds(OBSERVABILITY_DB);
-    return this.writer.stats().roles[OBSERVABILITY_DB].available
-      ? new RetryLater(HttpStatus.TOO_MANY_REQUESTS, `trace write buffers are full; retry after ${seconds} s`, seconds)
+  /**
+   * The refusal when the buffers are full: 429 while the database keeps up, 503 while it is
+   * unreachable. `role` metrics: the buffers of the execution rows derived from the spans.
+   */
+  refusal(role: typeof OBSERVABILITY_DB | typeof METRICS_DB = OBSERVABILITY_DB): RetryLater {
+    const seconds = this.writer.retryAfterSeconds(role);
+    const what = role === OBSERVABILITY_DB ? 'trace' : 'derived metrics';
+    return this.writer.stats().roles[role].available
+      ? new RetryLater(HttpStatus.TOO_MANY_REQUESTS, `${what} write buffers are full; retry after ${seconds} s`, seconds)
       : new RetryLater(
           HttpStatus.SERVICE_UNAVAILABLE,
-          `the observability database is unavailable and the trace buffers are full; retry after ${seconds} s`,
+          `the ${role} database is unavailable and the ${what} buffers are full; retry after ${seconds} s`,
           seconds,
         );
   }
 
-  async receive(req: IncomingMessage): Promise<OtlpReply> {
-    const format = otlpFormat(req.headers['content-type']);
-    const body = await readOtlpBody(req, this.settings.maxBodyBytes);
-    const result = this.decode(body, format);
-    this.store(result.spans);
-    const message = result.rejected > 0 ? `${result.rejected} span(s) rejected: ${result.reasons.join('; ')}` : '';
-    return format === 'protobuf'
-      ? {
-          contentType: 'application/x-protobuf',
-          body: encodeTraceResponse(result.rejected, message),
-          accepted: result.spans.length,
-          rejected: result.rejected,
-        }
-      : {
-          contentType: 'application/json',
-          body: JSON.stringify(jsonTraceResponse(result.rejected, message)),
-          accepted: result.spans.length,
-          rejected: result.rejected,
-        };
+  /** Validates a decoded request and buffers its spans (see store). */
+  async ingest(request: DecodedOtlpRequest): Promise<SignalOutcome> {
+    const result = this.validate(request);
+    await this.store(result.spans);
+    return { accepted: result.spans.length, rejected: result.rejected, reasons: result.reasons };
   }
 
-  /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans. */
+  /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans (src/observability/otlp/otlp-decode.ts). */
   decode(body: Buffer, format: OtlpFormat, now = Date.now()): ReadResult {
-    let message: unknown;
-    if (format === 'protobuf') {
-      try {
-        message = decodeTraceRequest(body);
-      } catch (error) {
-        throw badRequest(`the body is not an OTLP ExportTraceServiceRequest in protobuf: ${(error as Error).message}`);
-      }
-    } else {
-      // Bounded before parsing, like every JSON body (src/http/json-guard.ts); an export is many keys of few names.
-      const problem = scanJson(body, this.settings.json, { countKeys: false });
-      if (problem) throw badRequest(`invalid OTLP/JSON body: ${problem.field} ${problem.reason}`, problem.field, problem.reason);
-      try {
-        message = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch (error) {
-        throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
-      }
-    }
-    try {
-      return readTraceRequest(format === 'protobuf' ? protobufReader : jsonReader, message, {
+    return this.validate(parseOtlpBody('traces', body, format, this.settings.json), now);
+  }
+
+  /** The spans of a decoded request: 400 naming what is wrong, 413 for too many spans. */
+  validate({ reader, message }: DecodedOtlpRequest, now = Date.now()): ReadResult {
+    return readOtlp('traces', () =>
+      readTraceRequest(reader, message, {
         oldestMs: now - this.settings.retentionDays * DAY_MS,
         newestMs: now + HOUR_MS,
         maxSpans: this.settings.maxSpansPerRequest,
-      });
-    } catch (error) {
-      if (error instanceof OtlpFormatError)
-        throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`, error.path, error.reason);
-      if (error instanceof OtlpTooManySpans) throw new HttpException({ statusCode: 413, message: error.message }, 413);
-      if (error instanceof RangeError) throw badRequest(`invalid OTLP ExportTraceServiceRequest: ${error.message}`);
-      throw error;
-    }
+      }),
+    );
   }
 
   /** fourfold's own spans (self-tracing), serialized as OTLP/JSON: the same checks and rows as a received export. */
   storeOtlpJson(body: Buffer): void {
-    this.store(this.decode(body, 'json').spans);
+    void this.store(this.decode(body, 'json').spans);
   }
 
   /**
-   * Buffers the spans and their events, all or nothing. Outside any trace context, so that
-   * fourfold's own tracing never records the writes of traces (no recursion).
+   * Buffers the spans and their events, all or nothing (throws the refusal at once), and
+   * the execution rows derived from them (METRICS_FROM_SPANS), whose buffers must have room
+   * too before anything is taken. The spans are buffered when this returns; the promise,
+   * which never rejects, settles once the derived rows are (their names may need core).
+   * Outside any trace context, so that fourfold's own tracing never records the writes of
+   * traces (no recursion).
    */
-  store(spans: readonly SpanRecord[]): void {
-    if (spans.length === 0) return;
+  store(spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
     const rows = traceRows(spans);
+    const executions = this.spanMetrics.derive(spans);
+    if (!this.spanMetrics.hasRoom(executions)) throw this.refusal(METRICS_DB);
     try {
-      context.with(suppressTracing(context.active()), () =>
+      return context.with(suppressTracing(context.active()), () => {
         this.writer.enqueueMany(OBSERVABILITY_DB, [
           { table: SPANS_TABLE, rows: rows.spans },
           { table: EVENTS_TABLE, rows: rows.events },
-        ]),
-      );
+        ]);
+        return this.spanMetrics.store(executions);
+      });
     } catch (error) {
       if (error instanceof WriterFullError) throw this.refusal();
       throw error;

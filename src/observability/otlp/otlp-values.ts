@@ -106,7 +106,8 @@ export const jsonReader: OtlpReader = {
   },
   nanos(value, path) {
     if (value === null || value === undefined) return 0n;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value);
+    // Bounded as protobuf's fixed64 is (1e300 is an integer too): what a timestamptz holds (up to year 2554).
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 64) return BigInt(value);
     if (typeof value === 'string' && DECIMAL.test(value) && !value.startsWith('-')) {
       const n = BigInt(value);
       if (n < TWO_64) return n;
@@ -114,7 +115,7 @@ export const jsonReader: OtlpReader = {
     throw new OtlpFormatError(path, 'must be Unix nanoseconds, a non-negative integer (as a decimal string or a number)');
   },
   int(value, path) {
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63) return value;
     if (typeof value === 'string' && DECIMAL.test(value)) {
       const n = BigInt(value);
       if (n < 1n << 63n && n >= -(1n << 63n)) return toIntValue(n);
@@ -195,8 +196,49 @@ export function keyValues(reader: OtlpReader, raw: unknown, path: string, depth 
     const kv = reader.message(list[i], `${path}[${i}]`);
     if (!kv) continue;
     const key = reader.string(kv.key, `${path}[${i}].key`);
-    if (key === null) throw new OtlpFormatError(`${path}[${i}].key`, 'is required');
+    // The same rule in both encodings: protobuf's absent key decodes as '', JSON's may be sent as "".
+    if (key === null || key === '') throw new OtlpFormatError(`${path}[${i}].key`, 'is required (a non-empty string)');
     out[key] = anyValue(reader, kv.value, `${path}[${i}].value`, depth);
   }
   return out;
+}
+
+/** More items (data points, log records) in one request than TRACES_MAX_SPANS_PER_REQUEST allows: 413. */
+export class OtlpTooManyItems extends Error {
+  constructor(
+    readonly max: number,
+    what: string,
+  ) {
+    super(`the request carries more than ${max} ${what} (TRACES_MAX_SPANS_PER_REQUEST)`);
+    this.name = 'OtlpTooManyItems';
+  }
+}
+
+/** A double field: a number in protobuf, a number or "NaN" / "Infinity" / "-Infinity" in OTLP/JSON; null when absent. */
+export function otlpDouble(value: unknown, path: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
+  throw new OtlpFormatError(path, `must be a number, got ${describe(value)}`);
+}
+
+/** A uint64 count (fixed64 / uint64): a safe number; larger counts are refused. */
+export function otlpCount(reader: OtlpReader, value: unknown, path: string): number {
+  let n: bigint;
+  try {
+    n = reader.nanos(value, path);
+  } catch {
+    throw new OtlpFormatError(path, 'must be a non-negative integer (as a decimal string or a number)');
+  }
+  if (n > MAX_SAFE) throw new OtlpFormatError(path, 'is larger than 2^53');
+  return Number(n);
+}
+
+/** An int32 / sint32 / uint32 field (scale, offset, flags): a number, or its decimal string in OTLP/JSON; 0 when absent. */
+export function otlpInt32(value: unknown, path: string): number {
+  if (value === null || value === undefined) return 0;
+  const n = typeof value === 'string' && /^-?\d{1,10}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 32)
+    throw new OtlpFormatError(path, 'must be a 32-bit integer');
+  return n;
 }

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, parseIsoDateTime } from '../../common/time';
+import { DAY_MS, HOUR_MS, isSupportedTime, MINUTE_MS, parseIsoDateTime } from '../../common/time';
 
 /**
  * The trace search filter, parsed from query parameters (strings) or from a saved query's
@@ -9,6 +9,8 @@ export interface TraceFilter {
   service?: string;
   /** The root span's name. */
   name?: string;
+  /** The name of some span of the trace (of `service`, when given): Jaeger's operation. */
+  operation?: string;
   status?: 'ok' | 'error' | 'unset';
   minDurationMs?: number;
   maxDurationMs?: number;
@@ -46,6 +48,7 @@ export const MAX_WINDOW_MS = 31 * DAY_MS;
 const KNOWN = new Set([
   'service',
   'name',
+  'operation',
   'status',
   'min_duration_ms',
   'max_duration_ms',
@@ -105,6 +108,7 @@ export function parseTraceFilter(input: Record<string, unknown>, now = new Date(
 
   filter.service = text('service');
   filter.name = text('name');
+  filter.operation = text('operation');
   filter.model = text('model');
   const status = text('status', 10);
   if (status !== undefined) {
@@ -133,7 +137,8 @@ export function parseTraceFilter(input: Record<string, unknown>, now = new Date(
   filter.to = date('to');
   if (errors.length === 0) {
     const { from, to } = windowOf(filter, now);
-    if (from >= to) problem('from', 'must be before to');
+    if (!isSupportedTime(from)) problem('from', 'must be in years 0001-9999 (by default it is `to` minus lookback)');
+    else if (from >= to) problem('from', 'must be before to');
     else if (to.getTime() - from.getTime() > MAX_WINDOW_MS) problem('from', 'the window may cover at most 31 days');
   }
   if (errors.length) throw new FilterError(errors);

@@ -1,7 +1,8 @@
 import { badField } from '../../common/field-errors';
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../../auth/decorators';
+import { CurrentPrincipal, RequirePermission } from '../../auth/decorators';
+import { Principal } from '../../auth/principal';
 import { PERMISSIONS } from '../../auth/permissions';
 import { filterOrBadRequest, StatBucket, TraceQueryService } from './trace-query.service';
 
@@ -36,10 +37,10 @@ export class TraceQueryController {
   @ApiQuery({ name: 'status', required: false, enum: ['ok', 'error', 'unset'] })
   @ApiQuery({ name: 'sort', required: false, enum: ['start', 'duration', 'tokens'] })
   @ApiQuery({ name: 'cursor', required: false })
-  search(@Query() query: Record<string, unknown>) {
+  search(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     const cursor = take(query, 'cursor');
     if (cursor !== undefined && typeof cursor !== 'string') throw badField('cursor', 'cursor must be given once');
-    return this.traces.search(filterOrBadRequest(query), cursor);
+    return this.traces.search(filterOrBadRequest(query), principal, cursor);
   }
 
   @Get('services')
@@ -78,9 +79,14 @@ export class TraceQueryController {
 
   @Get(':traceId')
   @RequirePermission(PERMISSIONS.tracesRead)
-  @ApiOperation({ summary: 'A whole trace: its spans ordered by start, each with its events' })
+  @ApiOperation({
+    summary: 'A whole trace: its spans ordered by start, each with its events; with include=logs, its log records too',
+    description: 'include=logs adds `logs`: the records of the logs database carrying this trace id, oldest first (at most 1000).',
+  })
   @ApiParam({ name: 'traceId', description: '32 hexadecimal characters' })
-  trace(@Param('traceId') traceId: string) {
-    return this.traces.trace(traceId);
+  @ApiQuery({ name: 'include', required: false, enum: ['logs'] })
+  trace(@CurrentPrincipal() principal: Principal, @Param('traceId') traceId: string, @Query('include') include?: unknown) {
+    if (include !== undefined && include !== 'logs') throw badField('include', 'include must be logs');
+    return include === 'logs' ? this.traces.traceWithLogs(traceId, principal) : this.traces.trace(traceId, principal);
   }
 }

@@ -1,10 +1,18 @@
 import { badField } from '../../common/field-errors';
+import { CURSOR_RULE } from '../../common/cursor';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { HOUR_MS } from '../../common/time';
 import { OBSERVABILITY_DB } from '../../database/roles';
+import { Principal } from '../../auth/principal';
+import { resourceByPath } from '../../registry/registry-resource';
+import { RegistryService } from '../../registry/registry.service';
+import { assembleTraces, EventRow, SpanRow, TraceDetail, TraceSummaryRow } from './trace-detail';
+import { LogsQueryService } from '../../logs/logs-query.service';
 import { FilterError, parseTraceFilter, TraceFilter, windowOf } from './trace-filter';
 import { cursorAfter, decodeSearchCursor, isoText, searchQuery } from './trace-search';
+import { ENTITY_ID_ATTRIBUTES, hidesTrace, traceScope, TraceScope } from './trace-visibility';
 
 export interface TraceSummaryItem {
   trace_id: string;
@@ -29,9 +37,21 @@ interface SummaryRow extends Omit<TraceSummaryItem, 'input_tokens' | 'output_tok
   total_tokens: string;
 }
 
-const TRACE_ID = /^[0-9a-fA-F]{32}$/;
+export const TRACE_ID = /^[0-9a-fA-F]{32}$/;
 const STAT_BUCKETS = { minute: 'minute', hour: 'hour', day: 'day' } as const;
 export type StatBucket = keyof typeof STAT_BUCKETS;
+
+/**
+ * Distinct services of spans in the window by a loose index scan of (service, start_time): one
+ * index probe per service, however many spans each has.
+ */
+const SERVICES_SQL = `WITH RECURSIVE found(service) AS (
+    (SELECT service FROM observability_spans WHERE service IS NOT NULL AND start_time >= $1 AND start_time < $2 ORDER BY service LIMIT 1)
+    UNION ALL
+    SELECT (SELECT s.service FROM observability_spans s
+             WHERE s.service > found.service AND s.start_time >= $1 AND s.start_time < $2 ORDER BY s.service LIMIT 1)
+      FROM found WHERE found.service IS NOT NULL)
+  SELECT service FROM found WHERE service IS NOT NULL LIMIT 1000`;
 
 export const badFilter = (error: FilterError) => new BadRequestException({ statusCode: 400, message: error.message, errors: error.errors });
 
@@ -55,98 +75,144 @@ const toItem = (r: SummaryRow): TraceSummaryItem => ({
 /**
  * Reads traces from the observability database alone: a whole trace by id, searches over
  * the per-trace summaries, what services and operations exist, and per-operation statistics.
+ * The one query layer under the native trace API and the Jaeger API (jaeger/), which only maps.
+ * Whom a trace is hidden from is asked of core (trace-visibility.ts), never joined.
  */
 @Injectable()
 export class TraceQueryService {
-  constructor(@InjectDataSource(OBSERVABILITY_DB) private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource(OBSERVABILITY_DB) private readonly db: DataSource,
+    private readonly registry: RegistryService,
+    private readonly logs: LogsQueryService,
+  ) {}
 
-  /** The whole trace, spans ordered by start, each with its events; 404 when no span of it is stored. */
-  async trace(traceId: string) {
+  /** The entities the caller may see, per span attribute naming one; null for admins. */
+  async scopeOf(principal: Principal): Promise<TraceScope> {
+    if (principal.unrestricted) return null;
+    const visible = new Map<string, string[] | null>();
+    for (const { path } of ENTITY_ID_ATTRIBUTES) visible.set(path, await this.registry.visibleIds(resourceByPath(path), principal));
+    return traceScope(visible);
+  }
+
+  /** The whole trace, spans ordered by start, each with its events; 404 when no span of it is stored or it is hidden. */
+  async trace(traceId: string, principal: Principal): Promise<TraceDetail> {
     if (!TRACE_ID.test(traceId)) throw badField('traceId', 'trace id must be 32 hexadecimal characters');
     const id = traceId.toLowerCase();
-    const [summary]: SummaryRow[] = await this.db.query(
-      `SELECT t.trace_id, t.name AS root_name, t.root_service, t.start_time AS start_at, t.end_time AS end_at, t.duration_ms,
-              t.span_count, t.error_count, t.status, t.services, t.models, t.input_tokens, t.output_tokens, t.total_tokens
-         FROM observability_traces t WHERE t.trace_id = $1 LIMIT 1`,
+    const [summary]: Array<TraceSummaryRow & { start_at: Date; end_at: Date | null }> = await this.db.query(
+      `SELECT trace_id, name AS root_name, root_service, status, input_tokens, output_tokens, start_time AS start_at, end_time AS end_at
+         FROM observability_traces WHERE trace_id = $1 LIMIT 1`,
       [id],
     );
-    const bounds = summary as unknown as { start_at: Date; end_at: Date | null } | undefined;
-    // With the summary's span of time, only the partitions that can hold the trace are read.
-    const range = bounds ? ` AND s.start_time >= $2 AND s.start_time <= $3` : '';
-    const rangeParams = bounds ? [bounds.start_at, bounds.end_at ?? bounds.start_at] : [];
-    const spans: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT s.span_id, s.parent_span_id, s.name, s.kind, s.service, ${isoText('s.start_time')} AS start_time,
-              ${isoText('s.end_time')} AS end_time, s.duration_ms, s.status, s.status_message, s.attributes,
-              s.resource_attributes, s.scope_name, s.model, s.input_tokens, s.output_tokens
-         FROM observability_spans s WHERE s.trace_id = $1${range}
-        ORDER BY s.start_time, s.parent_span_id IS NOT NULL, s.span_id`,
-      [id, ...rangeParams],
+    const [trace] = await this.details(
+      [id],
+      summary ? [summary] : [],
+      summary ? { from: summary.start_at, to: summary.end_at ?? summary.start_at } : null,
     );
-    if (spans.length === 0) throw new NotFoundException(`no trace ${id}`);
-    const eventRange = bounds
-      ? ` AND e.timestamp >= $2::timestamptz - interval '1 hour' AND e.timestamp <= $3::timestamptz + interval '1 hour'`
-      : '';
-    const events: Array<{ span_id: string; name: string; timestamp: string; attributes: unknown }> = await this.db.query(
-      `SELECT e.span_id, e.name, ${isoText('e.timestamp')} AS timestamp, e.attributes
-         FROM observability_events e WHERE e.trace_id = $1${eventRange} ORDER BY e.timestamp, e.id`,
-      [id, ...rangeParams],
-    );
-    const bySpan = new Map<string, Array<{ name: string; timestamp: string; attributes: unknown }>>();
-    for (const e of events) {
-      let list = bySpan.get(e.span_id);
-      if (!list) bySpan.set(e.span_id, (list = []));
-      list.push({ name: e.name, timestamp: e.timestamp, attributes: e.attributes ?? {} });
-    }
-    // µs-precision ISO strings of one format compare like the instants they spell.
-    let start = spans[0].start_time as string;
-    let end = spans[0].end_time as string;
-    for (const s of spans) {
-      if ((s.start_time as string) < start) start = s.start_time as string;
-      if ((s.end_time as string) > end) end = s.end_time as string;
-    }
-    return {
-      trace_id: id,
-      root_name: summary?.root_name ?? null,
-      root_service: summary?.root_service ?? null,
-      start_time: start,
-      end_time: end,
-      duration_ms: (micros(end) - micros(start)) / 1000,
-      span_count: spans.length,
-      error_count: spans.filter((s) => s.status === 'error').length,
-      status: summary?.status ?? null,
-      input_tokens: Number(summary?.input_tokens ?? 0),
-      output_tokens: Number(summary?.output_tokens ?? 0),
-      spans: spans.map((s) => ({
-        ...s,
-        input_tokens: s.input_tokens === null ? null : Number(s.input_tokens),
-        output_tokens: s.output_tokens === null ? null : Number(s.output_tokens),
-        attributes: s.attributes ?? {},
-        resource_attributes: s.resource_attributes ?? {},
-        events: bySpan.get(s.span_id as string) ?? [],
-      })),
-    };
+    if (!trace || hidesTrace(await this.scopeOf(principal), trace.spans)) throw new NotFoundException(`no trace ${id}`);
+    return trace;
+  }
+
+  /**
+   * The trace and its log records: the trace from the observability database, the records from
+   * the logs database (never a join across roles), over the trace's time with an hour each side.
+   */
+  async traceWithLogs(traceId: string, principal: Principal) {
+    const trace = await this.trace(traceId, principal);
+    const from = new Date(Date.parse(trace.start_time) - HOUR_MS);
+    const to = new Date(Date.parse(trace.end_time) + HOUR_MS);
+    return { ...trace, logs: await this.logs.logsOfTrace(trace.trace_id, from, to) };
   }
 
   /** Traces matching the filter, newest first (or longest, or most tokens), a page at a time. */
-  async search(filter: TraceFilter, cursorText?: string): Promise<{ items: TraceSummaryItem[]; next_cursor: string | null }> {
+  async search(
+    filter: TraceFilter,
+    principal: Principal,
+    cursorText?: string,
+  ): Promise<{ items: TraceSummaryItem[]; next_cursor: string | null }> {
     const cursor = cursorText ? decodeSearchCursor(cursorText, filter.sort) : null;
-    if (cursorText && !cursor) throw badField('cursor', 'cursor is not a next_cursor of this search (sort order included)');
-    const { sql, params } = searchQuery(filter, cursor);
+    if (cursorText && !cursor) throw badField('cursor', `cursor ${CURSOR_RULE} (sort order included)`);
+    const { sql, params } = searchQuery(filter, cursor, new Date(), await this.scopeOf(principal));
     const rows: SummaryRow[] = await this.db.query(sql, params);
     const page = rows.slice(0, filter.limit);
     const next = rows.length > filter.limit ? cursorAfter(filter, page[page.length - 1] as never) : null;
     return { items: page.map(toItem), next_cursor: next };
   }
 
-  /** Services seen in the window (any span of a trace that started in it). */
+  /** The first page of a search, each trace whole (the Jaeger search answers with traces, not summaries). */
+  async searchTraces(filter: TraceFilter, principal: Principal): Promise<TraceDetail[]> {
+    const { items } = await this.search(filter, principal);
+    if (!items.length) return [];
+    const from = items.reduce((m, i) => (i.start_time < m ? i.start_time : m), items[0].start_time);
+    const to = items.reduce((m, i) => ((i.end_time ?? i.start_time) > m ? (i.end_time ?? i.start_time) : m), from);
+    const summaries = items.map((i) => ({ ...i, input_tokens: i.input_tokens, output_tokens: i.output_tokens }));
+    return this.details(
+      items.map((i) => i.trace_id),
+      summaries,
+      { from: new Date(from), to: new Date(to) },
+    );
+  }
+
+  /**
+   * Spans and events of the given traces, read once for all of them. `range`: the traces' span
+   * of time from their summaries, so only the partitions that can hold them are read.
+   */
+  private async details(ids: string[], summaries: TraceSummaryRow[], range: { from: Date; to: Date } | null): Promise<TraceDetail[]> {
+    const within = range ? ` AND s.start_time >= $2 AND s.start_time <= $3::timestamptz + interval '1 millisecond'` : '';
+    const rangeParams = range ? [range.from, range.to] : [];
+    const spans: SpanRow[] = await this.db.query(
+      `SELECT s.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.service, ${isoText('s.start_time')} AS start_time,
+              ${isoText('s.end_time')} AS end_time, s.duration_ms, s.status, s.status_message, s.attributes,
+              s.resource_attributes, s.scope_name, s.model, s.input_tokens, s.output_tokens
+         FROM observability_spans s WHERE s.trace_id = ANY($1)${within}
+        ORDER BY s.trace_id, s.start_time, s.parent_span_id IS NOT NULL, s.span_id`,
+      [ids, ...rangeParams],
+    );
+    if (spans.length === 0) return [];
+    const eventRange = range
+      ? ` AND e.timestamp >= $2::timestamptz - interval '1 hour' AND e.timestamp <= $3::timestamptz + interval '1 hour'`
+      : '';
+    const events: EventRow[] = await this.db.query(
+      `SELECT e.trace_id, e.span_id, e.name, ${isoText('e.timestamp')} AS timestamp, e.attributes
+         FROM observability_events e WHERE e.trace_id = ANY($1)${eventRange} ORDER BY e.timestamp, e.id`,
+      [ids, ...rangeParams],
+    );
+    return assembleTraces(ids, summaries, spans, events);
+  }
+
+  /** Services with a span that started in the window. */
   async services(filter: TraceFilter): Promise<{ from: string; to: string; services: string[] }> {
     const { from, to } = windowOf(filter);
-    const rows: Array<{ service: string }> = await this.db.query(
-      `SELECT DISTINCT unnest(services) AS service FROM observability_traces
-        WHERE start_time >= $1 AND start_time < $2 ORDER BY 1 LIMIT 1000`,
-      [from, to],
-    );
+    const rows: Array<{ service: string }> = await this.db.query(SERVICES_SQL, [from, to]);
     return { from: from.toISOString(), to: to.toISOString(), services: rows.map((r) => r.service) };
+  }
+
+  /** Span names (with their kind) of `service` in the window, of one kind when given: Jaeger's operations. */
+  async spanOperations(filter: TraceFilter & { service: string }, kind?: string): Promise<Array<{ name: string; kind: string }>> {
+    const { from, to } = windowOf(filter);
+    return this.db.query(
+      `SELECT DISTINCT s.name, s.kind FROM observability_spans s
+        WHERE s.service = $1 AND s.start_time >= $2 AND s.start_time < $3 AND ($4::text IS NULL OR s.kind = $4)
+        ORDER BY 1, 2 LIMIT 10000`,
+      [filter.service, from, to, kind ?? null],
+    );
+  }
+
+  /**
+   * The service graph: per (caller, callee) service pair, how many spans of the callee have a
+   * parent span in the caller, over spans that started in [from, to). A bounded scan of the
+   * window's partitions (BENCHMARKS.md: dependencies).
+   */
+  async dependencies(window: { from: Date; to: Date }): Promise<Array<{ parent: string; child: string; call_count: number }>> {
+    return this.db.query(
+      `SELECT p.service AS parent, c.service AS child, count(*)::int AS call_count
+         FROM observability_spans c
+         JOIN observability_spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+        WHERE c.start_time >= $1 AND c.start_time < $2 AND c.parent_span_id IS NOT NULL
+          AND p.start_time >= $1::timestamptz - interval '1 hour' AND p.start_time < $2
+          AND p.service <> c.service
+        GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 10000`,
+      [window.from, window.to],
+    );
   }
 
   /** Root operations (root span names) in the window, of traces whose root ran in `service` when given. */
@@ -185,9 +251,4 @@ export class TraceQueryService {
       }),
     };
   }
-}
-
-/** Microseconds since the epoch of an ISO string `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
-function micros(iso: string): number {
-  return Date.parse(`${iso.slice(0, 23)}Z`) * 1000 + Number(iso.slice(23, 26));
 }

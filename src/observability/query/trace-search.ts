@@ -1,4 +1,7 @@
+import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { parseIsoDateTime } from '../../common/time';
 import { attributeCandidates, TraceFilter, windowOf } from './trace-filter';
+import { hiddenSpanCondition, TraceScope } from './trace-visibility';
 
 /**
  * SQL for a trace search over the summary table, built from a parsed filter: every value is
@@ -15,21 +18,24 @@ export interface SearchCursor {
 }
 
 export function encodeSearchCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.traceId]), 'utf8').toString('base64url');
+  return encodeCursor([cursor.sort, cursor.key, cursor.traceId]);
 }
+
+/** Each sort key as its column holds it: a time through the one date parser, a finite double, a bigint. */
+const KEY_CHECK: Record<TraceFilter['sort'], (key: string) => boolean> = {
+  start: (key) => parseIsoDateTime(key) !== null,
+  duration: (key) => /^-?\d{1,16}(\.\d{1,17})?(e[-+]?\d{1,3})?$/i.test(key) && Number.isFinite(Number(key)),
+  tokens: (key) => /^-?\d{1,18}$/.test(key),
+};
 
 /** The cursor, or null when it is not one of ours or belongs to another sort order. */
 export function decodeSearchCursor(text: string, sort: TraceFilter['sort']): SearchCursor | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 3 || value[0] !== sort) return null;
-    const [, key, traceId] = value as [string, unknown, unknown];
+  return decodeCursor(text, (values) => {
+    if (values.length !== 3 || values[0] !== sort) return null;
+    const [, key, traceId] = values;
     if (typeof key !== 'string' || typeof traceId !== 'string' || !/^[0-9a-f]{32}$/.test(traceId)) return null;
-    if (sort === 'start' ? Number.isNaN(Date.parse(key)) : !/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(key)) return null;
-    return { sort, key, traceId };
-  } catch {
-    return null;
-  }
+    return KEY_CHECK[sort](key) ? { sort, key, traceId } : null;
+  });
 }
 
 const SORT_COLUMN: Record<TraceFilter['sort'], { column: string; cast: string }> = {
@@ -51,13 +57,30 @@ export const SUMMARY_COLUMNS = `t.trace_id, t.name AS root_name, t.root_service,
   ${isoText('t.end_time')} AS end_time, t.duration_ms, t.span_count, t.error_count, t.status, t.services, t.models,
   t.input_tokens, t.output_tokens, t.total_tokens`;
 
-export function searchQuery(filter: TraceFilter, cursor: SearchCursor | null, now = new Date()): { sql: string; params: unknown[] } {
+/** Spans of trace `t` within its time and the searched window (so partitions prune). */
+const traceSpans = (from: string, to: string) => `observability_spans s
+       WHERE s.trace_id = t.trace_id AND s.start_time >= t.start_time AND s.start_time <= t.end_time
+         AND s.start_time >= ${from} AND s.start_time < ${to}::timestamptz + ${SPAN_SLACK}`;
+
+/** `scope`: the caller's visible entities (trace-visibility.ts); null: every trace. */
+export function searchQuery(
+  filter: TraceFilter,
+  cursor: SearchCursor | null,
+  now = new Date(),
+  scope: TraceScope = null,
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (value: unknown) => `$${params.push(value)}`;
   const { from, to } = windowOf(filter, now);
   const where = [`t.start_time >= ${p(from.toISOString())}`, `t.start_time < ${p(to.toISOString())}`];
   if (filter.service) where.push(`t.services @> ARRAY[${p(filter.service)}::text]`);
   if (filter.name) where.push(`t.name = ${p(filter.name)}`);
+  if (filter.operation) {
+    const service = filter.service ? ` AND s.service = ${p(filter.service)}` : '';
+    where.push(
+      `EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))} AND s.name = ${p(filter.operation)}${service})`,
+    );
+  }
   if (filter.status) where.push(`t.status = ${p(filter.status)}`);
   if (filter.minDurationMs !== undefined) where.push(`t.duration_ms >= ${p(filter.minDurationMs)}`);
   if (filter.maxDurationMs !== undefined) where.push(`t.duration_ms <= ${p(filter.maxDurationMs)}`);
@@ -71,11 +94,13 @@ export function searchQuery(filter: TraceFilter, cursor: SearchCursor | null, no
           .join(' OR ')})`,
     );
     // Every attribute on one span of the trace (like Jaeger's tags).
-    where.push(`EXISTS (SELECT 1 FROM observability_spans s
-       WHERE s.trace_id = t.trace_id AND s.start_time >= t.start_time AND s.start_time <= t.end_time
-         AND s.start_time >= ${p(from.toISOString())} AND s.start_time < ${p(to.toISOString())}::timestamptz + ${SPAN_SLACK}
+    where.push(`EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))}
          AND ${matches.join(' AND ')})`);
   }
+  if (scope)
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))} AND (${hiddenSpanCondition(scope, p)}))`,
+    );
   const { column, cast } = SORT_COLUMN[filter.sort];
   if (cursor) where.push(`(${column}, t.trace_id) < (${p(cursor.key)}::${cast}, ${p(cursor.traceId)})`);
   const sql = `SELECT ${SUMMARY_COLUMNS}

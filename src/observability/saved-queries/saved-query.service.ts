@@ -129,7 +129,7 @@ export class SavedQueryService {
   async run(principal: Principal, id: string, dto: RunSavedQueryDto) {
     const query = await this.get(principal, id);
     const filter = filterOrBadRequest({ ...query.filter_config, ...(dto.limit !== undefined ? { limit: dto.limit } : {}) });
-    const result = await this.traces.search(filter, dto.cursor);
+    const result = await this.traces.search(filter, principal, dto.cursor);
     await this.db.query(`UPDATE observability_saved_queries SET use_count = use_count + 1, last_used_at = now() WHERE id = $1`, [id]);
     return { query: { id: query.id, name: query.name, filter_config: query.filter_config }, ...result };
   }

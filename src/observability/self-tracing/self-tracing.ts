@@ -28,7 +28,7 @@ export function selfTracingMode(env: NodeJS.ProcessEnv): SelfTracingMode {
 /** Requests that are never traced: probes, and OTLP exports (fourfold exporting to itself would trace its own exports forever). */
 export function ignoredRequest(url: string | undefined): boolean {
   const path = (url ?? '').split('?')[0];
-  return path === '/v1/traces' || path.startsWith('/health');
+  return path === '/v1/traces' || path === '/v1/metrics' || path === '/v1/logs' || path.startsWith('/health');
 }
 
 export interface SelfTracing {

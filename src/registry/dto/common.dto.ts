@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { decimalInt } from '../../common/dto-transforms';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CURSOR_RULE } from '../../common/cursor';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const VISIBILITIES = ['private', 'team', 'public'] as const;
 /** `version` is an integer column. */
@@ -91,7 +92,7 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a next_cursor value returned by a previous page' })
+  @IsString({ message: `cursor ${CURSOR_RULE}` })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Comma-separated; entities carrying all of them', example: 'prod,payments' })
