@@ -199,5 +199,12 @@ describe('audit trail of every change, secrets kept out of responses and logs, r
     const warnings = await app.request('POST', '/api/v1/logs/search', { body: { level: 'warning', text: 'request' } });
     expect(warnings.body.items.length).toBeGreaterThan(0);
     expect(warnings.body.items.every((e: { level: string }) => ['warning', 'error', 'critical'].includes(e.level))).toBe(true);
+    // pino's name for the level is the same level; the answer speaks the stored names.
+    const warn = await app.request('POST', '/api/v1/logs/search', { body: { level: 'warn', text: 'request' } });
+    expect(warn.status).toBe(200);
+    expect(warn.body.items).toEqual(warnings.body.items);
+    const bad = await app.request('POST', '/api/v1/logs/search', { body: { level: 'verbose' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'level', reason: expect.stringContaining('warning') })]);
   });
 });

@@ -37,7 +37,12 @@ describe('response headers: helmet, no-store, CORS off by default', () => {
       expect(res.headers.get('x-powered-by')).toBeNull();
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(res.headers.get('content-security-policy')).toBeTruthy();
+      const csp = res.headers.get('content-security-policy')!;
+      // Strict, except that plain HTTP is not upgraded (Swagger UI over http on a host name: test/docs-browser).
+      for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'self'", "base-uri 'self'"])
+        expect(csp).toContain(directive);
+      expect(csp).not.toContain('upgrade-insecure-requests');
+      expect(res.headers.get('cross-origin-opener-policy')).toBeNull(); // plain HTTP: sent over HTTPS only
     }
   });
 

@@ -75,7 +75,7 @@ describe('GET /status/database, one database', () => {
       expect(typeof body.roles[role].latency_ms).toBe('number');
     }
     expect(body.partitions.maintenance).toMatchObject({ enabled: true, interval_seconds: 3600, premake: 5, lock_timeout_ms: 2000 });
-    expect(body.partitions.maintenance.last_run.ok).toBe(true);
+    expect(body.partitions.maintenance.last_maintenance.ok).toBe(true);
     expect(Object.keys(body.partitions.tables).sort()).toEqual(PARTITIONED_TABLES.map((t) => t.table).sort());
     for (const [name, table] of Object.entries<TableView>(body.partitions.tables)) {
       expect(table.default_rows).toBe(0);
@@ -84,7 +84,7 @@ describe('GET /status/database, one database', () => {
       expect(table.latest_partition_table_name).toBe(table.newest_partition.name);
       expect(table.newest_partition.name).toMatch(new RegExp(`^${name}_p\\d{8}$`));
       expect(table.newest_partition.to).toBe(table.premade_until);
-      expect(table.last_run).toMatchObject({ status: 'ok', created: table.partitions, moved: 0, dropped: 0 });
+      expect(table.last_maintenance).toMatchObject({ status: 'ok', created: table.partitions, moved: 0, dropped: 0 });
     }
     expectNoSecrets(body, url);
   });
@@ -101,7 +101,7 @@ describe('GET /status/database, one database', () => {
     await service.run();
     const first = await tableStatus();
     expect(first).toMatchObject({ default_rows: 0, latest_partition_table_name: farName, total_partitions: initial.total_partitions + 1 });
-    expect(first.last_run).toMatchObject({ status: 'ok', moved: 1, created: 1 });
+    expect(first.last_maintenance).toMatchObject({ status: 'ok', moved: 1, created: 1 });
 
     // Created last, but older by range: the newest partition is still the far one.
     const early = new Date(Date.now() - 20 * DAY_MS);
@@ -116,7 +116,7 @@ describe('GET /status/database, one database', () => {
       premade_until: initial.premade_until,
       total_partitions: first.total_partitions + 19, // its day and the days up to the existing ones, no gap
     });
-    expect(second.last_run).toMatchObject({ status: 'ok', moved: 1, created: 19 });
+    expect(second.last_maintenance).toMatchObject({ status: 'ok', moved: 1, created: 19 });
   });
 });
 
@@ -153,7 +153,7 @@ describe('GET /status/database, separate databases', () => {
         0,
       );
       expect(await partitionsIn('core')).toBe(observabilityCount);
-      for (const table of Object.values<TableView>(body.partitions.tables)) expect(table.last_run.status).toBe('ok');
+      for (const table of Object.values<TableView>(body.partitions.tables)) expect(table.last_maintenance.status).toBe('ok');
       expectNoSecrets(body, core, metrics, logs);
     } finally {
       await app.close();
@@ -177,19 +177,23 @@ describe('GET /status/database, separate databases', () => {
       expect(down.partitions.tables.tool_metrics).toMatchObject({
         partitions: null,
         error: 'metrics database not connected',
-        last_run: { status: 'failed', error: 'metrics database not connected' },
+        last_maintenance: null,
       });
-      expect(down.partitions.tables.audit_trails.last_run.status).toBe('ok');
-      expect(down.partitions.maintenance.last_run.ok).toBe(false);
+      expect(down.partitions.maintenance.last_maintenance.tables.tool_metrics).toMatchObject({
+        status: 'failed',
+        error: 'metrics database not connected',
+      });
+      expect(down.partitions.tables.audit_trails.last_maintenance.status).toBe('ok');
+      expect(down.partitions.maintenance.last_maintenance.ok).toBe(false);
       expectNoSecrets(down, core, metrics);
 
       await server.restart();
       let table: TableView = down.partitions.tables.tool_metrics;
-      for (let i = 0; i < 60 && table.last_run?.status !== 'ok'; i++) {
+      for (let i = 0; i < 60 && table.last_maintenance?.status !== 'ok'; i++) {
         await new Promise((r) => setTimeout(r, 500));
         table = (await app.get('/status/database')).body.partitions.tables.tool_metrics;
       }
-      expect(table.last_run).toMatchObject({ status: 'ok', created: 9 });
+      expect(table.last_maintenance).toMatchObject({ status: 'ok', created: 9 });
       expect(table.default_rows).toBe(0);
     } finally {
       await app.close();
@@ -203,8 +207,8 @@ describe('GET /status/database, separate databases', () => {
     const app = await startApp({ DATABASE_URL: url, PARTITION_MAINTENANCE_ENABLED: 'false' });
     try {
       const { body } = await app.get('/status/database');
-      expect(body.partitions.maintenance).toMatchObject({ enabled: false, last_run: null });
-      expect(body.partitions.tables.tool_metrics).toMatchObject({ partitions: 0, premade_until: null, last_run: null, default_rows: 0 });
+      expect(body.partitions.maintenance).toMatchObject({ enabled: false, last_maintenance: null });
+      expect(body.partitions.tables.tool_metrics).toMatchObject({ partitions: 0, premade_until: null, last_maintenance: null, default_rows: 0 });
     } finally {
       await app.close();
       await dropDatabase(url);

@@ -62,6 +62,12 @@ describe('parseEnv', () => {
     expect(env.METRICS_DATABASE_URL).toBeUndefined();
   });
 
+  it('takes log levels by pino name or stored name, for pino', () => {
+    expect(parseEnv({ LOG_LEVEL: 'warning', LOG_DB_LEVEL: 'critical' })).toMatchObject({ LOG_LEVEL: 'warn', LOG_DB_LEVEL: 'fatal' });
+    expect(parseEnv({ LOG_LEVEL: 'trace', LOG_DB_LEVEL: 'warn' })).toMatchObject({ LOG_LEVEL: 'trace', LOG_DB_LEVEL: 'warn' });
+    expect(() => parseEnv({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of debug, info, warning, error, critical/);
+  });
+
   it('parses booleans and numbers', () => {
     const env = parseEnv({ LOGS_DB_DURABLE: 'false', MIGRATIONS_RUN: '0', DB_POOL_SIZE: '25', PORT: '8080' });
     expect(env).toMatchObject({ LOGS_DB_DURABLE: false, MIGRATIONS_RUN: false, DB_POOL_SIZE: 25, PORT: 8080 });

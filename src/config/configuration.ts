@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEVEL_RULE, PinoLevel, pinoLevel } from '../common/log-levels';
 import { parseSecretKey } from '../common/secret-box';
 import { roleUrlEnv, RoleUrlEnv, ROLES } from '../database/roles';
 
@@ -115,8 +116,14 @@ const int = (fallback: number, min: number, max: number) =>
   ).transform((v) => v ?? fallback);
 
 const period = (fallback: (typeof PARTITION_PERIODS)[number]) => optional(z.enum(PARTITION_PERIODS)).transform((v) => v ?? fallback);
-const logLevel = (fallback: 'info') =>
-  optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])).transform((v) => v ?? fallback);
+/** pino's names or the stored ones (common/log-levels.ts), to the pino level the logger takes. */
+const logLevel = (fallback: PinoLevel) =>
+  optional(
+    z
+      .string()
+      .refine((v) => pinoLevel(v) !== undefined, LEVEL_RULE)
+      .transform((v) => pinoLevel(v)!),
+  ).transform((v): PinoLevel => v ?? fallback);
 
 const databaseUrl = () => optional(postgresUrl());
 

@@ -37,7 +37,8 @@ export interface MaintenanceStatus {
   interval_seconds: number;
   premake: number;
   lock_timeout_ms: number;
-  last_run: { at: string; duration_ms: number; ok: boolean; tables: Record<string, RunView | null> } | null;
+  /** This process's last maintenance pass over every table; each table's own last_maintenance says who ran it last. */
+  last_maintenance: { at: string; duration_ms: number; ok: boolean; tables: Record<string, RunView | null> } | null;
 }
 
 /** GET /status/database. One top-level key per subject, so that others (write buffers) slot in beside. */
@@ -75,7 +76,6 @@ export class DatabaseStatusService {
         settings: this.partitions.settings,
         tables: this.partitions.tables,
         now,
-        lastRun: (table) => this.partitions.lastOutcome(table),
         timeoutMs: this.timeoutMs,
       }),
     ]);
@@ -90,7 +90,7 @@ export class DatabaseStatusService {
           interval_seconds: settings.intervalSeconds,
           premake: settings.premake,
           lock_timeout_ms: settings.lockTimeoutMs,
-          last_run: last
+          last_maintenance: last
             ? {
                 at: last.startedAt.toISOString(),
                 duration_ms: last.durationMs,

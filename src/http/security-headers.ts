@@ -11,7 +11,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /**
  * Headers of every answer, first in the chain so that refusals (400, 413, 415) carry them
  * too: helmet's defaults (no X-Powered-By, X-Content-Type-Options: nosniff, a strict
- * Content-Security-Policy, HSTS, frame protection…), `Cache-Control: no-store` (answers are
+ * Content-Security-Policy without upgrade-insecure-requests, HSTS, frame protection…), `Cache-Control: no-store` (answers are
  * data, often a caller's own), and CORS for the origins in CORS_ALLOWED_ORIGINS only.
  * Without that list CORS is off: browsers on other origins are refused. A preflight is
  * answered here either way: 204 with the CORS headers for an allowed origin, 403 saying
@@ -19,7 +19,16 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  */
 export function configureSecurityHeaders(app: NestExpressApplication, allowedOrigins: readonly string[]): void {
   app.disable('x-powered-by');
-  app.use(helmet());
+  // helmet's strict defaults, less upgrade-insecure-requests: on plain HTTP under a host name
+  // other than localhost it makes a browser fetch Swagger UI's own scripts over https, which
+  // fails, and /docs stays blank. Where TLS is terminated in front, HSTS still holds browsers to it.
+  // Cross-Origin-Opener-Policy likewise only on HTTPS: browsers ignore it on plain HTTP and say so
+  // in the console (req.secure follows X-Forwarded-Proto when Express `trust proxy` is set).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } }, crossOriginOpenerPolicy: false }));
+  app.use((req: IncomingMessage & { secure?: boolean }, res: ServerResponse, next: () => void) => {
+    if (req.secure) res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    next();
+  });
   app.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

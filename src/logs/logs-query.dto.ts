@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { DATE_TIME_RULE, decimalInt, isoDateTime } from '../common/dto-transforms';
+import { LEVEL_NAMES, LEVEL_RULE, STORED_LEVELS, StoredLevel, storedLevel } from '../common/log-levels';
 import { IsDate, IsIn, IsInt, IsIP, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const IDENT = /^[A-Za-z0-9._:@/-]{1,255}$/;
@@ -55,13 +56,15 @@ export class AuditQueryDto extends TimeRangeDto {
   request_id?: string;
 }
 
-export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
-
 export class LogSearchDto extends TimeRangeDto {
-  @ApiPropertyOptional({ enum: LOG_LEVELS, description: 'At or above this level' })
+  @ApiPropertyOptional({
+    enum: LEVEL_NAMES,
+    description: `At or above this level. Rows carry ${STORED_LEVELS.join(', ')}; pino's trace, warn and fatal name the same levels`,
+  })
   @IsOptional()
-  @IsIn(LOG_LEVELS)
-  level?: (typeof LOG_LEVELS)[number];
+  @Transform(({ value }) => (typeof value === 'string' ? (storedLevel(value) ?? value) : value))
+  @IsIn(STORED_LEVELS, { message: `level ${LEVEL_RULE}` })
+  level?: StoredLevel;
 
   @ApiPropertyOptional({ example: 'http' })
   @IsOptional()

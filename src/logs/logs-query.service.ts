@@ -6,7 +6,8 @@ import { ApiObject, rowToApi } from '../http/api-json';
 import { AuditTrail } from './entities/audit-trail.entity';
 import { SecurityEvent } from './entities/security-event.entity';
 import { StructuredLogEntry } from './entities/structured-log-entry.entity';
-import { AuditQueryDto, LOG_LEVELS, LogSearchDto, SecurityEventQueryDto } from './logs-query.dto';
+import { STORED_LEVELS } from '../common/log-levels';
+import { AuditQueryDto, LogSearchDto, SecurityEventQueryDto } from './logs-query.dto';
 
 const DEFAULT_LIMIT = 100;
 
@@ -31,7 +32,7 @@ export class LogsQueryService {
 
   async searchLogs(q: LogSearchDto): Promise<LogItems> {
     const qb = this.repo(StructuredLogEntry).createQueryBuilder('l');
-    if (q.level) qb.andWhere('l.level IN (:...levels)', { levels: LOG_LEVELS.slice(LOG_LEVELS.indexOf(q.level)) });
+    if (q.level) qb.andWhere('l.level IN (:...levels)', { levels: STORED_LEVELS.slice(STORED_LEVELS.indexOf(q.level)) });
     if (q.component) qb.andWhere('l.component = :component', { component: q.component });
     if (q.request_id) qb.andWhere('l.request_id = :req', { req: q.request_id });
     if (q.trace_id) qb.andWhere('l.trace_id = :trace', { trace: q.trace_id.toLowerCase() });

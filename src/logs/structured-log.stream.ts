@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
 import { uuidv7 } from '../common/ids';
+import { storedLevelOfNumber } from '../common/log-levels';
 import { LOGS_DB } from '../database/roles';
 import { RowWriter } from '../writer/row-writer';
 
-/** pino numeric levels → the level names of structured_log_entries. */
-const LEVELS: Record<number, string> = { 10: 'debug', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'critical' };
 
 /** Keys mapped to columns; everything else lands in `context`. */
 const MAPPED = new Set([
@@ -76,7 +75,7 @@ export class StructuredLogStream {
       timestamp: new Date(r.time ?? Date.now()),
       correlation_id: r.req?.id ?? null,
       request_id: r.req?.id ?? null,
-      level: LEVELS[r.level] ?? 'info',
+      level: storedLevelOfNumber(r.level),
       component: r.context ?? (r.req ? 'http' : null),
       message: r.msg ?? '',
       logger: r.context ?? null,

@@ -43,9 +43,7 @@ export interface TableStatus {
   /** Same figures under the names operators poll in other systems. */
   latest_partition_table_name: string | null;
   total_partitions: number | null;
-  /** This process's last maintenance of the table; null before the first. */
-  last_run: RunView | null;
-  /** The last recorded maintenance of the table by any process (kept with the table: outcome-store.ts); null before the first. */
+  /** The last maintenance of the table by any process, the CLI included (kept with the table: outcome-store.ts); null before the first. */
   last_maintenance: StoredOutcome | null;
   error?: string;
 }
@@ -77,14 +75,12 @@ export async function readTableStatuses({
   settings,
   tables,
   now,
-  lastRun = () => undefined,
   timeoutMs = 10_000,
 }: {
   dataSources: Partial<Record<Role, DataSource>>;
   settings: PartitionSettings;
   tables: readonly PartitionedTable[];
   now: Date;
-  lastRun?: (table: string) => TableOutcome | undefined;
   timeoutMs?: number;
 }): Promise<Record<string, TableStatus>> {
   type RoleState =
@@ -114,7 +110,7 @@ export async function readTableStatuses({
   for (const spec of tables) {
     const { period, retentionDays } = settings.groups[spec.group];
     const state = byRole.get(spec.role)!;
-    const base = { role: spec.role, period, retention_days: retentionDays, last_run: runView(lastRun(spec.table)) };
+    const base = { role: spec.role, period, retention_days: retentionDays };
     if ('error' in state) {
       result[spec.table] = {
         ...base,
@@ -141,7 +137,6 @@ export async function readTableStatuses({
       default_rows: state.defaults.get(spec.table)!,
       latest_partition_table_name: newest?.name ?? null,
       total_partitions: list.length,
-      last_run: base.last_run,
       last_maintenance: state.outcomes.get(spec.table) ?? null,
     };
   }

@@ -6,7 +6,7 @@ import { InjectRoleRegistry, PartitionedTable, partitionedTablesOf, RoleRegistry
 import { Role } from '../database/roles';
 import { DAY_MS } from '../common/time';
 import { Clock, PARTITION_CLOCK } from './clock';
-import { isContention, MaintenanceRun, PartitionMaintainer, TableOutcome } from './partition-maintainer';
+import { isContention, MaintenanceRun, PartitionMaintainer } from './partition-maintainer';
 import { covers, PartitionRange, periodStart } from './partition-plan';
 import { saveOutcomes } from './outcome-store';
 
@@ -26,7 +26,6 @@ const CATCH_UP_MS = 5000;
 export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Partitions');
   private readonly maintainer: PartitionMaintainer;
-  private readonly last = new Map<string, TableOutcome>();
   private lastRun: MaintenanceRun | undefined;
   /** Runs are serialized in this process. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -148,18 +147,12 @@ export class PartitionService implements OnApplicationBootstrap, OnModuleDestroy
     return Promise.race([next.catch(() => false), giveUp]);
   }
 
-  /** The last outcome of each table, this process's view. */
-  lastOutcome(table: string): TableOutcome | undefined {
-    return this.last.get(table);
-  }
-
   lastMaintenanceRun(): MaintenanceRun | undefined {
     return this.lastRun;
   }
 
   private record(run: MaintenanceRun): MaintenanceRun {
     this.lastRun = run;
-    for (const outcome of run.tables) this.last.set(outcome.table, outcome);
     // What writes check before they ask for partitions (ensureCovered).
     for (const spec of this.tables.filter((t) => run.tables.some((o) => o.table === t.table && o.status === 'ok'))) {
       void this.maintainer.partitionsOf(spec).then(

@@ -66,17 +66,17 @@ export class FourfoldMetrics {
   readonly defaultRows = this.gauge('partition_default_rows', 'Rows waiting in the DEFAULT partition (normally 0)', ['role', 'table']);
   readonly maintenanceStatus = this.gauge(
     'partition_maintenance_status',
-    'Last recorded maintenance outcome of the table: 1 for its status',
+    'Status of the last maintenance of the table (last_maintenance in /status/database), whichever process ran it: 1 for its status',
     ['role', 'table', 'status'],
   );
   readonly maintenanceLastRun = this.gauge(
     'partition_maintenance_last_run_timestamp_seconds',
-    'When the last recorded maintenance of the table ran',
+    'When the last maintenance of the table ran (last_maintenance.at in /status/database)',
     ['role', 'table'],
   );
   readonly maintenanceLastOk = this.gauge(
     'partition_maintenance_last_success_timestamp_seconds',
-    'When maintenance of the table last succeeded',
+    'When maintenance of the table last succeeded (last_maintenance.last_ok_at in /status/database)',
     ['role', 'table'],
   );
   readonly statusReadable = this.gauge('partition_status_up', '1 when the partition state of the role could be read at this scrape', [
