@@ -7,6 +7,7 @@ import { Env } from './config/configuration';
 import { configureHttp } from './http/configure-http';
 import { PathParamGuardPipe } from './http/input-guard';
 import { validationPipe } from './http/validation';
+import { KnownQueryInterceptor } from './http/known-query';
 
 /**
  * Builds the HTTP application the same way for `npm start` and the tests: pino logging,
@@ -18,6 +19,7 @@ export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Prom
   app.useLogger(app.get(Logger));
   configureHttp(app);
   app.useGlobalPipes(new PathParamGuardPipe(), validationPipe());
+  app.useGlobalInterceptors(new KnownQueryInterceptor());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

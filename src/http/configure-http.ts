@@ -19,6 +19,7 @@ import {
 import { ownBodyRoute, readsOwnBody } from './own-body';
 import { AuthGuard } from '../auth/auth.guard';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { requestId } from './request-id';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -92,7 +93,9 @@ export function configureHttp(app: INestApplication): void {
   // sent) body cannot be taken for the next request on the connection, and nothing waits for it.
   const guard = app.get(AuthGuard, { strict: false });
   const errors = new HttpExceptionFilter();
-  express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
+  express.use((req: HttpRequest & { id?: unknown }, res: HttpResponse, next: () => void) => {
+    // The request id now (pino-http keeps it): the auth events and a refusal here carry it too.
+    req.id ??= requestId(req as never, res as never);
     guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
       const body = errors.toApiError(error);
       if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
