@@ -66,6 +66,9 @@ export async function startService(
       LOG_LEVEL: 'warn',
       MIGRATIONS_RUN: 'false',
       ADMIN_TOKEN: token,
+      // OTLP ports only where a benchmark asks for them (on free ports).
+      OTLP_GRPC_PORT: '0',
+      OTLP_HTTP_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -8,6 +8,8 @@ import { configureHttp } from './http/configure-http';
 import { PathParamGuardPipe } from './http/input-guard';
 import { validationPipe } from './http/validation';
 import { KnownQueryInterceptor } from './http/known-query';
+import { addOtlpPaths } from './otlp/otlp-openapi';
+import { OtlpHttpReceiver } from './otlp/otlp-http.receiver';
 
 /**
  * Builds the HTTP application the same way for `npm start` and the tests: pino logging,
@@ -30,6 +32,7 @@ export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Prom
       .addSecurityRequirements('bearer')
       .build(),
   );
+  addOtlpPaths(document, app.get(OtlpHttpReceiver, { strict: false }).pipelines);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -11,11 +11,13 @@ import { topologyFromEnv } from './database/database-topology';
 import { ROLE_DEFINITIONS } from './role-registry';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { IdentityModule } from './identity/identity.module';
 import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
 import { MetricsModule } from './metrics/metrics.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { OtlpModule } from './otlp/otlp.module';
 import { PartitioningModule } from './partitioning/partitioning.module';
 import { PrometheusModule } from './prometheus/prometheus.module';
 import { RegistryModule } from './registry/registry.module';
@@ -47,6 +49,7 @@ export class AppModule {
         MetricsModule,
         LogsModule,
         ObservabilityModule,
+        OtlpModule,
         PartitioningModule,
         HealthModule,
         PrometheusModule,
@@ -54,6 +57,7 @@ export class AppModule {
         RegistryModule,
         SessionsModule,
         PurgeModule,
+        IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { decodeStatus } from '../src/otlp/otlp-wire';
 import { startApp, TestApp } from './support/app';
 import { exportWithOfficialSdk, hexId, jsonRequest, jsonSpan } from './support/otlp';
 import { createDatabase, dropDatabase, query } from './support/postgres';
@@ -164,18 +165,18 @@ describe('traces: OTLP receiver and query API', () => {
   it('refuses malformed bodies with a message naming the problem and writes nothing; partial success stores the valid spans', async () => {
     const traceId = hexId(16);
     const good = jsonSpan({ traceId, spanId: hexId(8), name: 'ok', startMs: Date.now() - MINUTE, durationMs: 5 });
+    // A protobuf request's error is a google.rpc.Status in protobuf (OTLP/HTTP), with the gRPC code.
+    const garbage = await fetch(`${app.baseUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${developer.token}`, 'content-type': 'application/x-protobuf' },
+      body: 'not a protobuf at all',
+    });
+    expect(garbage.status).toBe(400);
+    expect(garbage.headers.get('content-type')).toBe('application/x-protobuf');
+    const status = decodeStatus(Buffer.from(await garbage.arrayBuffer()));
+    expect(status).toMatchObject({ code: 3, retryDelaySeconds: null });
+    expect(status.message).toMatch(/not an OTLP ExportTraceServiceRequest in protobuf/);
     const cases: Array<[string, () => Promise<{ status: number; body: { message?: string } }>, number, RegExp]> = [
-      [
-        'garbage protobuf',
-        () =>
-          app.request('POST', '/v1/traces', {
-            token: developer.token,
-            rawBody: 'not a protobuf at all',
-            headers: { 'content-type': 'application/x-protobuf' },
-          }),
-        400,
-        /not an OTLP ExportTraceServiceRequest in protobuf/,
-      ],
       ['broken JSON', () => postJson('{"resourceSpans": ['), 400, /not valid JSON/],
       [
         'wrong JSON types',
@@ -224,7 +225,7 @@ describe('traces: OTLP receiver and query API', () => {
       body: bomb,
     });
     expect(bombed.status).toBe(413);
-    expect(((await bombed.json()) as { message: string }).message).toMatch(/inflated body is larger than 4194304 bytes/);
+    expect(decodeStatus(Buffer.from(await bombed.arrayBuffer())).message).toMatch(/inflated body is larger than 4194304 bytes/);
     // Inflating all 64 MB would be the bomb going off; a margin that holds on a loaded host.
     expect(Date.now() - started).toBeLessThan(10_000);
     await flushWriter(app);

@@ -32,6 +32,7 @@ export function routePolicy(path: string, method: string, declared: string | und
   if (under(p, '/docs') || p === '/docs-json' || p === '/docs-yaml') return PUBLIC;
   if (under(p, '/status')) return exposure.statusPublic ? PUBLIC : needs(PERMISSIONS.statusRead);
   if (p === '/metrics') return exposure.metricsPublic ? PUBLIC : needs(PERMISSIONS.all);
+  if (declared === PERMISSIONS.public) return PUBLIC;
   if (declared) return needs(declared);
   if (under(p, '/api/v1/metrics'))
     return needs(['GET', 'HEAD'].includes(method.toUpperCase()) ? PERMISSIONS.metricsRead : PERMISSIONS.metricsWrite);

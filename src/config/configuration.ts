@@ -195,6 +195,8 @@ export const envSchema = z.object({
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
+  /** New users (created by an admin, an invitation or a sign-in) wait in pending_user_approvals until an admin approves them. */
+  USER_APPROVAL_REQUIRED: bool(false),
   /** Largest accepted request body; larger bodies answer 413. */
   HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   /** Deepest nesting of objects and arrays in a JSON body. */
@@ -248,6 +250,13 @@ export const envSchema = z.object({
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
   /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
   OBSERVABILITY_SELF_TRACES: bool(false),
+
+  // OTLP receivers (src/otlp): gRPC and HTTP on their standard ports; 0 turns one off.
+  OTLP_GRPC_PORT: int(4317, 0, 65535),
+  OTLP_HTTP_PORT: int(4318, 0, 65535),
+  /** PEM certificate (chain) and key files: OTLP/gRPC over TLS. Both or neither. */
+  OTLP_GRPC_TLS_CERT: optional(z.string().trim().min(1)),
+  OTLP_GRPC_TLS_KEY: optional(z.string().trim().min(1)),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -266,6 +275,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     const active = result.data.SECRET_KEY;
     if (active && result.data.SECRET_KEYS_PREVIOUS.some((k) => k.id === active.id))
       throw new ConfigError([`SECRET_KEYS_PREVIOUS names the key id of SECRET_KEY ("${active.id}"): give the new key a new id`]);
+    if (!result.data.OTLP_GRPC_TLS_CERT !== !result.data.OTLP_GRPC_TLS_KEY)
+      throw new ConfigError(['OTLP_GRPC_TLS_CERT and OTLP_GRPC_TLS_KEY go together: set both (TLS) or neither']);
     return result.data;
   }
   const problems = result.error.issues.map((issue) => {

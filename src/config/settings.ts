@@ -52,6 +52,8 @@ export interface AuthSettings {
   failureThreshold: number;
   failureWindowSeconds: number;
   blockSeconds: number;
+  /** USER_APPROVAL_REQUIRED: a new user is inactive until an admin approves it. */
+  userApprovalRequired: boolean;
 }
 
 export interface LoggingSettings {
@@ -103,6 +105,17 @@ export interface TracesSettings {
   json: { maxDepth: number; maxKeys: number };
 }
 
+export interface OtlpSettings {
+  /** OTLP/gRPC port (OTLP_GRPC_PORT); 0: no gRPC receiver. */
+  grpcPort: number;
+  /** OTLP/HTTP port (OTLP_HTTP_PORT); 0: /v1/* on the API port only. */
+  httpPort: number;
+  /** PEM files for OTLP/gRPC over TLS; null: plaintext. */
+  grpcTls: { certFile: string; keyFile: string } | null;
+  /** Largest message, received or inflated (HTTP_MAX_BODY_BYTES, the HTTP body cap). */
+  maxMessageBytes: number;
+}
+
 export interface SessionSettings {
   /** MCP_SESSION_TTL_SECONDS */
   ttlSeconds: number;
@@ -142,6 +155,7 @@ export interface Settings {
   writer: WriterSettings;
   metrics: MetricsSettings;
   traces: TracesSettings;
+  otlp: OtlpSettings;
   partitions: PartitionSettings;
   sessions: SessionSettings;
   purge: PurgeSettings;
@@ -176,6 +190,7 @@ export function settingsFromEnv(env: Env): Settings {
       failureThreshold: env.AUTH_FAILURE_THRESHOLD,
       failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
       blockSeconds: env.AUTH_BLOCK_SECONDS,
+      userApprovalRequired: env.USER_APPROVAL_REQUIRED,
     },
     logging: { level: env.LOG_LEVEL, dbLevel: env.LOG_DB_LEVEL },
     writer: {
@@ -208,6 +223,12 @@ export function settingsFromEnv(env: Env): Settings {
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
+    },
+    otlp: {
+      grpcPort: env.OTLP_GRPC_PORT,
+      httpPort: env.OTLP_HTTP_PORT,
+      grpcTls: env.OTLP_GRPC_TLS_CERT && env.OTLP_GRPC_TLS_KEY ? { certFile: env.OTLP_GRPC_TLS_CERT, keyFile: env.OTLP_GRPC_TLS_KEY } : null,
+      maxMessageBytes: env.HTTP_MAX_BODY_BYTES,
     },
     sessions: { ttlSeconds: env.MCP_SESSION_TTL_SECONDS },
     purge: {

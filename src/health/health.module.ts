@@ -6,6 +6,7 @@ import { DATABASE_TOPOLOGY } from '../database/database.constants';
 import { DatabaseTopology } from '../database/database-topology';
 import { ROLE_DATA_SOURCES, RoleDataSources } from '../database/role-data-sources';
 import { Role, ROLES } from '../database/roles';
+import { OtlpModule } from '../otlp/otlp.module';
 import { PartitioningModule } from '../partitioning/partitioning.module';
 import { DatabaseStatusService } from './database-status.service';
 import { ROLE_INDICATORS } from './health.constants';
@@ -23,7 +24,7 @@ const indicators: Provider = {
 };
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), PartitioningModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), PartitioningModule, OtlpModule],
   controllers: [HealthController, StatusController],
   providers: [indicators, DatabaseStatusService],
   exports: [ROLE_INDICATORS],

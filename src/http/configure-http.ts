@@ -5,7 +5,6 @@ import { HttpSettings } from '../config/settings';
 import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
-import { TraceIngestService } from '../observability/ingest/trace-ingest.service';
 import { configureSecurityHeaders } from './security-headers';
 import {
   declaresBody,
@@ -44,10 +43,9 @@ interface HttpResponse {
   json(body: unknown): void;
 }
 
-const OTLP_TRACES_PATH = '/v1/traces';
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
 /** The OTLP/HTTP paths, whose receivers read their bodies themselves (marked by the router's matching: http/own-body.ts). */
-const OTLP_PATHS = [OTLP_TRACES_PATH, '/v1/metrics', '/v1/logs'];
+const OTLP_PATHS = ['/v1/traces', '/v1/metrics', '/v1/logs'];
 const mediaType = (req: HttpRequest) =>
   String(req.headers['content-type'] ?? '')
     .split(';')[0]
@@ -112,17 +110,10 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
-  // OTLP/HTTP: the receiver reads the body itself (protobuf or JSON, gzip, limit checked while
-  // inflating), after authentication, so the JSON parser leaves that path alone. Full buffers
-  // are refused first, without reading anything.
-  const traces = app.get(TraceIngestService, { strict: false });
+  // OTLP/HTTP: the receivers (src/otlp) read their bodies themselves (protobuf or JSON, gzip,
+  // limits checked while inflating) and wait for buffer room before reading, so the JSON parser
+  // leaves those paths alone, as the router matches them.
   for (const path of OTLP_PATHS) ownBodyRoute(express, path);
-  express.use(OTLP_TRACES_PATH, async (req: HttpRequest, res: HttpResponse, next: () => void) => {
-    if (req.method !== 'POST' || (await traces.waitForRoom())) return next();
-    const refusal = traces.refusal();
-    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
-    res.status(refusal.getStatus()).json(refusal.getResponse());
-  });
   express.use(requireUtf8Json);
   express.use('/api', requireJsonBodies);
   express.useBodyParser('json', {

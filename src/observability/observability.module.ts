@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { RegistryModule } from '../registry/registry.module';
-import { OtlpTraceController } from './ingest/otlp-trace.controller';
 import { TraceIngestService } from './ingest/trace-ingest.service';
 import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
@@ -10,14 +9,13 @@ import { SavedQueryController } from './saved-queries/saved-query.controller';
 import { SavedQueryService } from './saved-queries/saved-query.service';
 import { LogIngestService } from './signals/log-ingest.service';
 import { MetricIngestService } from './signals/metric-ingest.service';
-import { OtlpLogsController, OtlpMetricsController } from './signals/otlp-signals.controller';
 
-/** Traces, OTLP metrics and logs: the OTLP/HTTP receivers and pipelines, queries and saved queries (the role itself: observability.role.ts). */
+/** Traces, OTLP metrics and logs: their pipelines (served by the receivers of src/otlp/), queries and saved queries (the role itself: observability.role.ts). */
 @Module({
   // Metrics from spans: the trace pipeline derives execution rows (src/metrics/from-spans).
   imports: [MetricsModule, RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
-  controllers: [OtlpTraceController, OtlpMetricsController, OtlpLogsController, SavedQueryController, TraceQueryController, JaegerController],
+  controllers: [SavedQueryController, TraceQueryController, JaegerController],
   providers: [TraceIngestService, MetricIngestService, LogIngestService, TraceQueryService, SavedQueryService],
   exports: [TraceIngestService, MetricIngestService, LogIngestService],
 })

@@ -90,6 +90,19 @@ export class FourfoldMetrics {
   );
   readonly rollupNewestHour = this.gauge('rollup_newest_hour_timestamp_seconds', 'Start of the newest rolled-up hour', ['table']);
 
+  readonly otlpRequests = this.counter('otlp_requests_total', 'OTLP export requests by transport (grpc, http), signal and outcome', [
+    'transport',
+    'signal',
+    'outcome',
+  ]);
+  readonly otlpItems = this.counter('otlp_items_total', 'Spans, data points or log records received over OTLP: accepted or rejected', [
+    'transport',
+    'signal',
+    'result',
+  ]);
+  readonly otlpListening = this.gauge('otlp_receiver_listening', '1 while the OTLP receiver listens on its port (grpc, http)', ['transport']);
+  readonly otlpInFlight = this.gauge('otlp_receiver_in_flight_requests', 'OTLP export requests being handled now', ['transport']);
+
   readonly scrapeDuration = this.gauge('scrape_collect_duration_seconds', 'Time this scrape spent reading databases and components');
 
   constructor() {
@@ -102,6 +115,13 @@ export class FourfoldMetrics {
   /** One finished HTTP request. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
     this.httpDuration.observe({ route, method, status: String(status) }, seconds);
+  }
+
+  /** One answered OTLP export (outcome: ok, or the failure kind / auth status). */
+  observeOtlp(transport: 'grpc' | 'http', signal: string, outcome: string, items: { accepted: number; rejected: number }): void {
+    this.otlpRequests.inc({ transport, signal, outcome });
+    if (items.accepted) this.otlpItems.inc({ transport, signal, result: 'accepted' }, items.accepted);
+    if (items.rejected) this.otlpItems.inc({ transport, signal, result: 'rejected' }, items.rejected);
   }
 
   get contentType(): string {

@@ -48,6 +48,9 @@ export async function startApp(vars: Record<string, string | undefined>): Promis
     LOG_LEVEL: 'info',
     METRICS_ROLLUP_ENABLED: 'false',
     PERFORMANCE_ENABLED: 'false',
+    // The OTLP ports off unless a spec asks for them (on a free port): dozens of apps start at once.
+    OTLP_GRPC_PORT: '0',
+    OTLP_HTTP_PORT: '0',
     // A spool of its own unless the spec shares one across restarts.
     SPOOL_DIR: mkdtempSync(join(tmpdir(), 'ff-spool-')),
     ...vars,

@@ -9,9 +9,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Environment for a child process: this one's, minus every fourfold database variable. */
+/**
+ * Environment for a child process: this one's, minus every fourfold database variable, with
+ * the OTLP ports off (4317 and 4318 cannot serve two processes) unless `vars` sets them.
+ */
 export function cleanEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, OTLP_GRPC_PORT: '0', OTLP_HTTP_PORT: '0' };
   for (const key of ['DATABASE_URL', 'METRICS_DATABASE_URL', 'LOGS_DATABASE_URL', 'OBSERVABILITY_DATABASE_URL']) delete env[key];
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
   return env;

@@ -1,17 +1,18 @@
 /**
  * Exports a small trace with the official OpenTelemetry SDK and OTLP exporter, in a process
  * of its own: the exporters load node:http with a dynamic import(), which Jest's VM context
- * refuses. Argument: JSON `{ url, token, format, service }`. Prints one JSON line:
+ * refuses. Argument: JSON `{ url, token, format, service }` (url null: the exporter reads
+ * OTEL_EXPORTER_OTLP_* from the environment). Prints one JSON line:
  * `{ traceId, rootSpanId, exports, failures }`.
  */
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { otlpProvider } from './otlp';
+import { ExportFormat, otlpProvider } from './otlp';
 
 async function main(): Promise<void> {
   const { url, token, format, service } = JSON.parse(process.argv[2]) as {
-    url: string;
+    url: string | null;
     token: string;
-    format: 'protobuf' | 'json';
+    format: ExportFormat;
     service: string;
   };
   const { provider, exporter, tracer } = otlpProvider(url, token, format, service);

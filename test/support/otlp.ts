@@ -25,15 +25,39 @@ export class RecordingExporter implements SpanExporter {
   }
 }
 
-/** A tracer provider exporting with the official OTLP exporter (protobuf or JSON) to a running fourfold. */
-export function otlpProvider(baseUrl: string, token: string, format: 'protobuf' | 'json', service: string) {
-  const options = { url: `${baseUrl}/v1/traces`, headers: { authorization: `Bearer ${token}` } };
-  const exporter = new RecordingExporter(format === 'protobuf' ? new ProtoExporter(options) : new JsonExporter(options));
+/** How the official exporter is set up: explicitly (url and token), or from OTEL_EXPORTER_OTLP_* alone (url null). */
+export type ExportFormat = 'protobuf' | 'json' | 'grpc';
+
+/**
+ * A tracer provider exporting with the official OTLP exporter (HTTP protobuf, HTTP JSON or
+ * gRPC) to a running fourfold. With a url, the exporter gets it (HTTP: url + /v1/traces) and
+ * the token; without, the exporter is built with no options, as an application's SDK is, and
+ * reads the OTEL_EXPORTER_OTLP_* variables of its process.
+ */
+export function otlpProvider(baseUrl: string | null, token: string, format: ExportFormat, service: string) {
+  const exporter = new RecordingExporter(officialExporter(baseUrl, token, format));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': service, 'deployment.environment': 'test' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   return { provider, exporter, tracer: provider.getTracer('fourfold-e2e', '1.0.0') };
+}
+
+function officialExporter(baseUrl: string | null, token: string, format: ExportFormat): SpanExporter {
+  if (format === 'grpc') {
+    // Loaded here only: Jest specs import this module for its helpers, never for gRPC.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+    if (baseUrl === null) return new OTLPTraceExporter();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    return new OTLPTraceExporter({ url: baseUrl, metadata });
+  }
+  const Exporter = format === 'protobuf' ? ProtoExporter : JsonExporter;
+  if (baseUrl === null) return new Exporter();
+  return new Exporter({ url: `${baseUrl}/v1/traces`, headers: { authorization: `Bearer ${token}` } });
 }
 
 export const hexId = (bytes: 16 | 8) => randomBytes(bytes).toString('hex');
@@ -96,13 +120,28 @@ export interface ExportedTrace {
 }
 
 /** Runs otlp-export-process.ts: the official SDK and exporter send one trace to `baseUrl`. */
-export function exportWithOfficialSdk(
-  baseUrl: string,
-  token: string,
-  format: 'protobuf' | 'json',
-  service: string,
-): Promise<ExportedTrace> {
+export function exportWithOfficialSdk(baseUrl: string, token: string, format: ExportFormat, service: string): Promise<ExportedTrace> {
   return runExportProcess('otlp-export-process.ts', { url: baseUrl, token, format, service });
+}
+
+/** The OTEL_EXPORTER_OTLP_PROTOCOL value of each format. */
+const PROTOCOLS: Record<ExportFormat, string> = { grpc: 'grpc', protobuf: 'http/protobuf', json: 'http/json' };
+
+/**
+ * As an application configures its SDK: OTEL_EXPORTER_OTLP_ENDPOINT set to a base URL
+ * (`http://host:4317`, `http://host:4318`), the token in OTEL_EXPORTER_OTLP_HEADERS
+ * (URL-encoded, `Authorization=Bearer%20<token>`), nothing else.
+ */
+export function exportWithSdkDefaults(endpoint: string, token: string, format: ExportFormat, service: string): Promise<ExportedTrace> {
+  return runExportProcess(
+    'otlp-export-process.ts',
+    { url: null, token: '', format, service },
+    {
+      OTEL_EXPORTER_OTLP_PROTOCOL: PROTOCOLS[format],
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${token}`,
+    },
+  );
 }
 
 export interface SignalExport {
@@ -121,12 +160,12 @@ export function exportSignalWithOfficialSdk(args: SignalExport): Promise<{ expor
   return runExportProcess('otlp-signals-process.ts', { traceId: hexId(16), spanId: hexId(8), temporality: 'cumulative', ...args });
 }
 
-function runExportProcess<T>(script: string, args: object): Promise<T> {
+function runExportProcess<T>(script: string, args: object, env: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', join(__dirname, script), JSON.stringify(args)],
-      { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+      { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -115,6 +115,9 @@ export interface Execution {
   errorMessage: string | null;
   /** `error.type` of the span (tool_error, a timeout class…), for error breakdowns. */
   errorType: string | null;
+  /** The span's trace and MCP session, for derived rows (tool chains, the way back to the trace). */
+  traceId?: string;
+  sessionId?: string | null;
   /** A2A agents only; 'invoke' when not given. */
   interactionType: string;
 }

@@ -1,18 +1,18 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import type { IncomingMessage } from 'node:http';
 import { HOUR_MS, DAY_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
 import { METRICS_DB, OBSERVABILITY_DB } from '../../database/roles';
 import { SpanMetricsService } from '../../metrics/from-spans/span-metrics.service';
 import { RoomWait } from '../../writer/room-wait';
 import { RowWriter, WriterFullError } from '../../writer/row-writer';
-import { OtlpFormat, otlpFormat, readOtlpBody } from '../otlp/otlp-body';
-import { parseOtlpBody, readOtlp } from '../otlp/otlp-decode';
-import { encodeTraceResponse, jsonTraceResponse } from '../otlp/otlp-proto';
+import { PERMISSIONS } from '../../auth/permissions';
+import { OtlpFormat } from '../otlp/otlp-body';
+import { DecodedOtlpRequest, parseOtlpBody, readOtlp, SignalOutcome } from '../otlp/otlp-decode';
 import { readTraceRequest, ReadResult, SpanRecord } from '../otlp/otlp-request';
 import { SelfTraceSink } from '../self-tracing/self-trace-store.exporter';
+import type { SignalPipeline } from '../signals/signal-pipeline';
 import { traceRows } from './span-rows';
 
 export const SPANS_TABLE = 'observability_spans';
@@ -20,13 +20,6 @@ export const EVENTS_TABLE = 'observability_events';
 
 /** Rows a request is assumed to bring when deciding, before reading it, whether there is room. */
 const ROOM_FOR_A_REQUEST = 1000;
-
-export interface OtlpReply {
-  contentType: string;
-  body: Buffer | string;
-  accepted: number;
-  rejected: number;
-}
 
 /** An error answer with Retry-After (the exception filter sets the header from `retryAfterSeconds`). */
 export class RetryLater extends HttpException {
@@ -40,12 +33,16 @@ export class RetryLater extends HttpException {
 }
 
 /**
- * The OTLP/HTTP trace receiver: reads and decodes the body, turns it into span and event rows
- * and hands them to the writer (both tables at once, or neither). Ids come from the client,
- * so a resent batch maps to the same primary keys and is stored once.
+ * The traces pipeline (src/observability/signals/signal-pipeline.ts): turns an
+ * ExportTraceServiceRequest into span and event rows and hands them to the writer (both tables
+ * at once, or neither). Ids come from the client, so a resent batch maps to the same primary
+ * keys and is stored once. Every OTLP transport and fourfold's own tracing go through it.
  */
 @Injectable()
-export class TraceIngestService implements SelfTraceSink {
+export class TraceIngestService implements SignalPipeline, SelfTraceSink {
+  readonly signal = 'traces' as const;
+  readonly noun = 'span';
+  readonly permission = PERMISSIONS.tracesWrite;
   private readonly room: RoomWait;
 
   constructor(
@@ -81,30 +78,20 @@ export class TraceIngestService implements SelfTraceSink {
         );
   }
 
-  async receive(req: IncomingMessage): Promise<OtlpReply> {
-    const format = otlpFormat(req.headers['content-type']);
-    const body = await readOtlpBody(req, this.settings.maxBodyBytes);
-    const result = this.decode(body, format);
+  /** Validates a decoded request and buffers its spans (see store). */
+  async ingest(request: DecodedOtlpRequest): Promise<SignalOutcome> {
+    const result = this.validate(request);
     await this.store(result.spans);
-    const message = result.rejected > 0 ? `${result.rejected} span(s) rejected: ${result.reasons.join('; ')}` : '';
-    return format === 'protobuf'
-      ? {
-          contentType: 'application/x-protobuf',
-          body: encodeTraceResponse(result.rejected, message),
-          accepted: result.spans.length,
-          rejected: result.rejected,
-        }
-      : {
-          contentType: 'application/json',
-          body: JSON.stringify(jsonTraceResponse(result.rejected, message)),
-          accepted: result.spans.length,
-          rejected: result.rejected,
-        };
+    return { accepted: result.spans.length, rejected: result.rejected, reasons: result.reasons };
   }
 
   /** Decodes and validates a body: 400 naming what is wrong, 413 for too many spans (src/observability/otlp/otlp-decode.ts). */
   decode(body: Buffer, format: OtlpFormat, now = Date.now()): ReadResult {
-    const { reader, message } = parseOtlpBody('traces', body, format, this.settings.json);
+    return this.validate(parseOtlpBody('traces', body, format, this.settings.json), now);
+  }
+
+  /** The spans of a decoded request: 400 naming what is wrong, 413 for too many spans. */
+  validate({ reader, message }: DecodedOtlpRequest, now = Date.now()): ReadResult {
     return readOtlp('traces', () =>
       readTraceRequest(reader, message, {
         oldestMs: now - this.settings.retentionDays * DAY_MS,

@@ -110,27 +110,38 @@ interface SignalMessages {
   requestName: string;
   /** The partial_success counter of the response. */
   rejectedField: 'rejectedSpans' | 'rejectedDataPoints' | 'rejectedLogRecords';
+  /** The collector service over gRPC (its one method: Export). */
+  grpcService: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 const collector = (root as any).opentelemetry.proto.collector;
 const SIGNALS: Record<OtlpSignalName, SignalMessages> = {
-  traces: { request: RequestType, response: ResponseType, requestName: 'ExportTraceServiceRequest', rejectedField: 'rejectedSpans' },
+  traces: {
+    request: RequestType,
+    response: ResponseType,
+    requestName: 'ExportTraceServiceRequest',
+    rejectedField: 'rejectedSpans',
+    grpcService: 'opentelemetry.proto.collector.trace.v1.TraceService',
+  },
   metrics: {
     request: collector.metrics.v1.ExportMetricsServiceRequest,
     response: collector.metrics.v1.ExportMetricsServiceResponse,
     requestName: 'ExportMetricsServiceRequest',
     rejectedField: 'rejectedDataPoints',
+    grpcService: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
   },
   logs: {
     request: collector.logs.v1.ExportLogsServiceRequest,
     response: collector.logs.v1.ExportLogsServiceResponse,
     requestName: 'ExportLogsServiceRequest',
     rejectedField: 'rejectedLogRecords',
+    grpcService: 'opentelemetry.proto.collector.logs.v1.LogsService',
   },
 };
 
 export const requestNameOf = (signal: OtlpSignalName): string => SIGNALS[signal].requestName;
+export const grpcServiceOf = (signal: OtlpSignalName): string => SIGNALS[signal].grpcService;
 
 /** Decodes a signal's export request; throws protobufjs's error when the bytes are not one. */
 export function decodeSignalRequest(signal: OtlpSignalName, body: Uint8Array): unknown {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PERMISSIONS } from '../../auth/permissions';
 import type { Principal } from '../../auth/principal';
 import { DAY_MS, HOUR_MS } from '../../common/time';
 import { InjectSettings, PartitionSettings, TracesSettings, WriterSettings } from '../../config/settings';
@@ -20,6 +21,7 @@ export const LOG_ENTRIES_TABLE = 'structured_log_entries';
 export class LogIngestService implements SignalPipeline {
   readonly signal = 'logs' as const;
   readonly noun = 'log record';
+  readonly permission = PERMISSIONS.tracesWrite;
   private readonly intake: TableIntake;
 
   constructor(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PERMISSIONS } from '../../auth/permissions';
 import type { Principal } from '../../auth/principal';
 import { DAY_MS, HOUR_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
@@ -19,6 +20,7 @@ export const METRICS_TABLE = 'observability_metrics';
 export class MetricIngestService implements SignalPipeline {
   readonly signal = 'metrics' as const;
   readonly noun = 'data point';
+  readonly permission = PERMISSIONS.tracesWrite;
   private readonly intake: TableIntake;
 
   constructor(

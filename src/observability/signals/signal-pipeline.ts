@@ -3,6 +3,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../../auth/principal';
+import type { Permission } from '../../auth/permissions';
 import { TracesSettings } from '../../config/settings';
 import { Role } from '../../database/roles';
 import { RoomWait } from '../../writer/room-wait';
@@ -16,20 +17,29 @@ import { OtlpSignalName } from '../otlp/otlp-proto';
 const ROOM_FOR_A_REQUEST = 1000;
 
 /**
- * One signal's decode-validate-store path (STYLE 18): a transport (OTLP/HTTP here) reads and
- * authenticates, then hands the decoded request to `ingest`, which validates it, maps it to
- * rows and buffers them with the shared writer. `ingest` throws RetryLater (429 or 503) when the
- * buffers are full, an HttpException 400/413 for a bad message.
+ * One signal's decode-validate-store path (STYLE 18), shared by every transport: the receivers
+ * (src/otlp/: OTLP/gRPC, OTLP/HTTP on its port and on the API port) authenticate against
+ * `permission`, ask `waitForRoom` (else answer `refusal()` without reading the body), decode
+ * with parseOtlpBody (otlp-decode.ts, the one decode step) and hand the request to `ingest`,
+ * which validates it, maps it to rows and buffers them with the shared writer. `ingest` throws
+ * RetryLater (429 or 503) when the buffers are full, an HttpException 400/413 for a bad message;
+ * each transport maps those (src/otlp/otlp-answers.ts: 400 INVALID_ARGUMENT, 413
+ * RESOURCE_EXHAUSTED, 429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE with RetryInfo).
+ *
+ * Adding a signal: a class implementing this, and one entry in src/otlp/otlp-pipelines.ts.
  */
 export interface SignalPipeline {
   readonly signal: OtlpSignalName;
   /** What partial_success counts, singular ("log record"). */
   readonly noun: string;
+  /** What a token needs to send this signal. */
+  readonly permission: Permission;
   /** Whether a request of ordinary size fits in the buffers now, or within a short wait. */
   waitForRoom(): Promise<boolean>;
   /** The refusal when the buffers are full. */
   refusal(): RetryLater;
-  ingest(request: DecodedOtlpRequest, principal?: Principal): SignalOutcome;
+  /** Resolves once everything the request makes (derived rows too) is buffered. */
+  ingest(request: DecodedOtlpRequest, principal?: Principal): SignalOutcome | Promise<SignalOutcome>;
 }
 
 /** Room, refusal and buffering of one table of one role: what every pipeline's store step shares. */
@@ -90,6 +100,6 @@ export async function receiveOverHttp(
   const format = otlpFormat(req.headers['content-type']);
   if (!(await pipeline.waitForRoom())) throw pipeline.refusal();
   const body = await readOtlpBody(req, settings.maxBodyBytes);
-  const outcome = pipeline.ingest(parseOtlpBody(pipeline.signal, body, format, settings.json), req.principal);
+  const outcome = await pipeline.ingest(parseOtlpBody(pipeline.signal, body, format, settings.json), req.principal);
   return otlpReply(pipeline.signal, format, outcome, pipeline.noun);
 }

@@ -1,0 +1,165 @@
+import { gzipSync } from 'node:zlib';
+import { decodeTraceResponse, encodeTraceRequest, PbSpan } from '../src/observability/otlp/otlp-proto';
+import { startApp, TestApp } from './support/app';
+import { exportWithSdkDefaults, ExportFormat, hexId } from './support/otlp';
+import { grpcExport } from './support/otlp-grpc';
+import { createDatabase, dropDatabase, freePort, query } from './support/postgres';
+import { flushWriter, member, Member } from './support/registry';
+
+const MAX_BODY = 256 * 1024;
+const GRPC = { ok: 0, invalidArgument: 3, permissionDenied: 7, resourceExhausted: 8, unauthenticated: 16, unimplemented: 12 };
+/** Unix nanoseconds as a number (protobufjs writes it as fixed64; sub-microsecond precision does not matter here). */
+const long = (unixMs: number) => unixMs * 1e6;
+
+/** A protobuf ExportTraceServiceRequest of the given spans (ids as bytes). */
+function pbRequest(service: string, spans: PbSpan[]): Buffer {
+  return encodeTraceRequest({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [{ scope: { name: 'raw-grpc', version: '1' }, spans }],
+      },
+    ],
+  });
+}
+const pbSpan = (traceId: string, name: string, over: Partial<PbSpan> = {}): PbSpan => ({
+  traceId: Buffer.from(traceId, 'hex'),
+  spanId: Buffer.from(hexId(8), 'hex'),
+  name,
+  kind: 2,
+  startTimeUnixNano: long(Date.now() - 2000),
+  endTimeUnixNano: long(Date.now() - 1000),
+  ...over,
+});
+
+describe('OTLP receivers: gRPC (4317) and HTTP (4318) on their own ports', () => {
+  let app: TestApp;
+  let url: string;
+  let grpcPort: number;
+  let httpPort: number;
+  let developer: Member;
+  let viewer: Member;
+
+  beforeAll(async () => {
+    url = await createDatabase('otlprx');
+    [grpcPort, httpPort] = [await freePort(), await freePort()];
+    app = await startApp({
+      DATABASE_URL: url,
+      WRITER_FLUSH_MS: '20',
+      HTTP_MAX_BODY_BYTES: String(MAX_BODY),
+      OTLP_GRPC_PORT: String(grpcPort),
+      OTLP_HTTP_PORT: String(httpPort),
+    });
+    developer = await member(app, 'dev@otlprx.test', 'developer');
+    viewer = await member(app, 'viewer@otlprx.test', 'viewer');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dropDatabase(url);
+  });
+
+  const spanCount = async (traceId: string) =>
+    Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM observability_spans WHERE trace_id = $1', [traceId]))[0].n);
+
+  it.each([
+    ['grpc', () => `http://127.0.0.1:${grpcPort}`],
+    ['protobuf', () => `http://127.0.0.1:${httpPort}`],
+    ['json', () => `http://127.0.0.1:${httpPort}`],
+  ] as Array<[ExportFormat, () => string]>)(
+    'the official %s exporter with only OTEL_EXPORTER_OTLP_ENDPOINT (a base URL) and the token stores its trace',
+    async (format, endpoint) => {
+      const exported = await exportWithSdkDefaults(endpoint(), developer.token, format, `defaults-${format}`);
+      expect(exported.failures).toEqual([]);
+      await flushWriter(app);
+      const res = await app.get(`/api/v1/traces/${exported.traceId}`, viewer.token);
+      expect(res.status).toBe(200);
+      expect(res.body.spans.map((s: { name: string }) => s.name).sort()).toEqual(['POST /rpc', 'chat gpt-x', 'tools/call weather']);
+      expect(res.body.spans.find((s: { name: string }) => s.name === 'POST /rpc')).toMatchObject({ service: `defaults-${format}` });
+    },
+  );
+
+  it('answers gRPC with partial success, and refuses bad messages with INVALID_ARGUMENT or RESOURCE_EXHAUSTED, writing nothing', async () => {
+    const traceId = hexId(16);
+    const ok = await grpcExport(
+      grpcPort,
+      pbRequest('raw', [pbSpan(traceId, 'good'), pbSpan(traceId, 'backwards', { endTimeUnixNano: long(Date.now() - 3000) })]),
+      { token: developer.token },
+    );
+    expect(ok.code).toBe(GRPC.ok);
+    const response = decodeTraceResponse(ok.response!);
+    expect(Number(response.partialSuccess?.rejectedSpans)).toBe(1);
+    expect(response.partialSuccess?.errorMessage).toMatch(/endTimeUnixNano is before startTimeUnixNano/);
+
+    const badTrace = hexId(16);
+    const refusals: Array<[string, Promise<{ code: number; details: string }>, number, RegExp]> = [
+      ['garbage', grpcExport(grpcPort, Buffer.from('not a protobuf at all'), { token: developer.token }), GRPC.invalidArgument, /not an OTLP ExportTraceServiceRequest in protobuf/],
+      [
+        'a trace id of 3 bytes',
+        grpcExport(grpcPort, pbRequest('raw', [pbSpan(badTrace, 'ok'), { ...pbSpan(badTrace, 'bad'), traceId: Buffer.from('abcdef', 'hex') }]), {
+          token: developer.token,
+        }),
+        GRPC.invalidArgument,
+        /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]\.traceId: must be 16 bytes, got 3/,
+      ],
+      [
+        'larger than HTTP_MAX_BODY_BYTES',
+        grpcExport(grpcPort, pbRequest('raw', [pbSpan(badTrace, 'x'.repeat(MAX_BODY + 10))]), { token: developer.token }),
+        GRPC.resourceExhausted,
+        /larger than/,
+      ],
+      [
+        'a gzip bomb (64 MB of one attribute, ~64 KB sent)',
+        grpcExport(
+          grpcPort,
+          pbRequest('raw', [pbSpan(badTrace, 'bomb', { attributes: [{ key: 'k', value: { stringValue: 'a'.repeat(64 * 1024 * 1024) } }] })]),
+          { token: developer.token, gzip: true },
+        ),
+        GRPC.resourceExhausted,
+        /decompresses to a size larger than 262144/,
+      ],
+      ['no token', grpcExport(grpcPort, pbRequest('raw', [pbSpan(badTrace, 'ok')]), { token: null }), GRPC.unauthenticated, /missing token/],
+      ['a viewer token', grpcExport(grpcPort, pbRequest('raw', [pbSpan(badTrace, 'ok')]), { token: viewer.token }), GRPC.permissionDenied, /traces\.write/],
+      [
+        'an unknown service',
+        grpcExport(grpcPort, Buffer.alloc(0), { token: developer.token, method: '/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export' }),
+        GRPC.unimplemented,
+        /./,
+      ],
+    ];
+    for (const [what, answer, code, message] of refusals) {
+      const { code: got, details } = await answer;
+      expect(`${what}: ${got}`).toBe(`${what}: ${code}`);
+      expect(details).toMatch(message);
+    }
+    await flushWriter(app);
+    expect(await spanCount(traceId)).toBe(1);
+    expect(await spanCount(badTrace)).toBe(0);
+  });
+
+  it('serves only the OTLP paths on OTLP_HTTP_PORT; a gzip protobuf export answers in protobuf', async () => {
+    const traceId = hexId(16);
+    const res = await fetch(`http://127.0.0.1:${httpPort}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${developer.token}`, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+      body: gzipSync(pbRequest('http-port', [pbSpan(traceId, 'over 4318')])),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-protobuf');
+    expect(decodeTraceResponse(Buffer.from(await res.arrayBuffer())).partialSuccess ?? null).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${httpPort}/api/v1/traces`, { headers: { authorization: `Bearer ${developer.token}` } })).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${httpPort}/v1/traces`, { headers: { authorization: `Bearer ${developer.token}` } })).status).toBe(405);
+    await flushWriter(app);
+    expect(await spanCount(traceId)).toBe(1);
+  });
+
+  it('reports both receivers in /health and /metrics', async () => {
+    const health = await app.get('/health');
+    expect(health.body.details.otlp_grpc).toMatchObject({ status: 'up', port: grpcPort, tls: false });
+    expect(health.body.details.otlp_http).toMatchObject({ status: 'up', port: httpPort });
+    const metrics = await app.get('/metrics');
+    expect(metrics.text).toMatch(/fourfold_otlp_receiver_listening\{transport="grpc"\} 1/);
+    expect(metrics.text).toMatch(/fourfold_otlp_requests_total\{transport="grpc",signal="traces",outcome="invalid"\} [1-9]/);
+    expect(metrics.text).toMatch(/fourfold_otlp_items_total\{transport="grpc",signal="traces",result="accepted"\} [1-9]/);
+  });
+});
