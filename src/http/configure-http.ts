@@ -91,12 +91,15 @@ export function configureHttp(app: INestApplication): void {
   // sent) body cannot be taken for the next request on the connection, and nothing waits for it.
   const guard = app.get(AuthGuard, { strict: false });
   const errors = new HttpExceptionFilter();
+  // A request without a body is left to the guard, after routing: its route's own error shape
+  // (the Jaeger API's) applies, and nothing is read early that could do harm.
   express.use((req: HttpRequest & { id?: unknown }, res: HttpResponse, next: () => void) => {
+    if (!declaresBody(req.headers)) return next();
     // The request id now (pino-http keeps it): the auth events and a refusal here carry it too.
     req.id ??= requestId(req as never, res as never);
     guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
       const body = errors.toApiError(error);
-      if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
+      res.setHeader('Connection', 'close');
       res.status(body.statusCode).json(body);
     });
   });

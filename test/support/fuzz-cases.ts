@@ -246,6 +246,9 @@ export function fuzzCases(op: Operation, shared: SharedPayloads): FuzzCase[] {
   const isArrayBody = op.body?.type === 'array';
   const itemSchema = (isArrayBody ? op.body!.items : op.body) ?? {};
   const base = baseOf(itemSchema);
+  // An update needs something to change: with no required field, the first property (so a missing id answers 404, not 400).
+  const firstProp = Object.entries(itemSchema.properties ?? {})[0];
+  if (op.method === 'PATCH' && Object.keys(base).length === 0 && firstProp) base[firstProp[0]] = sample(firstProp[0], firstProp[1]);
   const wrap = (value: Record<string, unknown>) => (isArrayBody ? [value] : value);
   const json = (value: unknown) => JSON.stringify(value);
   const add = (kind: string, note: string, c: Partial<FuzzCase>, expect?: number[]) =>

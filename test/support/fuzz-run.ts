@@ -16,6 +16,8 @@ export function judge(c: FuzzCase, status: number, text: string): string | null 
   if (status >= 500) return `answered ${status}: ${text.slice(0, 200)}`;
   if (c.expect && !c.expect.includes(status)) return `answered ${status}, expected ${c.expect.join(' or ')}: ${text.slice(0, 200)}`;
   if (status < 400) return null;
+  // OTLP/HTTP answers a protobuf request's error as a protobuf Status, not JSON.
+  if (c.contentType === 'application/x-protobuf') return null;
   let body: { statusCode?: unknown; message?: unknown; errors?: Array<{ field?: unknown; reason?: unknown }> };
   try {
     body = JSON.parse(text);
