@@ -21,7 +21,18 @@ export interface IngestLimits {
 // (a zod object schema cost ~7 µs per item here, as much as everything else together).
 const ENTITY_TYPE_SET = new Set<string>(ENTITY_TYPES);
 /** The fields of an item; any other is refused naming it, as the registry's DTOs refuse theirs. */
-const ITEM_FIELDS = new Set(['entity_type', 'entity_id', 'timestamp', 'response_time', 'is_success', 'error_message', 'interaction_type']);
+const ITEM_FIELDS = new Set([
+  'entity_type',
+  'entity_id',
+  'timestamp',
+  'response_time',
+  'is_success',
+  'error_message',
+  'error_type',
+  'interaction_type',
+  'trace_id',
+  'span_id',
+]);
 
 type Parsed = Omit<Execution, 'timestamp'> & { timestamp: Date | null };
 
