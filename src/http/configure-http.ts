@@ -19,6 +19,7 @@ import { ownBodyRoute, readsOwnBody } from './own-body';
 import { AuthGuard } from '../auth/auth.guard';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { requestId } from './request-id';
+import { routePermissions } from './route-table';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -90,6 +91,7 @@ export function configureHttp(app: INestApplication): void {
   // request that declares a body is answered with `Connection: close`: its unread (or never
   // sent) body cannot be taken for the next request on the connection, and nothing waits for it.
   const guard = app.get(AuthGuard, { strict: false });
+  const declaredPermission = routePermissions(app);
   const errors = new HttpExceptionFilter();
   // A request without a body is left to the guard, after routing: its route's own error shape
   // (the Jaeger API's) applies, and nothing is read early that could do harm.
@@ -97,7 +99,8 @@ export function configureHttp(app: INestApplication): void {
     if (!declaresBody(req.headers)) return next();
     // The request id now (pino-http keeps it): the auth events and a refusal here carry it too.
     req.id ??= requestId(req as never, res as never);
-    guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
+    const path = req.url.split('?')[0];
+    guard.beforeBody(req as never, res as never, declaredPermission(req.method, path)).then(next, (error: unknown) => {
       const body = errors.toApiError(error);
       res.setHeader('Connection', 'close');
       res.status(body.statusCode).json(body);

@@ -167,11 +167,15 @@ export interface RouterRoute {
  */
 export function withRouterRoutes(documented: Operation[], routes: RouterRoute[]): Operation[] {
   const known = new Set(documented.map((o) => `${o.method} ${o.template}`));
+  // Another method on a documented path is its 405 answer; a catch-all (`{*path}`) is no route of the API.
+  const templates = new Set(documented.map((o) => o.template));
   const extra = routes
     .map((r) => ({ method: r.method.toUpperCase(), template: r.path.replace(/:(\w+)/g, '{$1}') }))
     .filter(
       (r) =>
         r.template.startsWith('/') &&
+        !r.template.includes('*') &&
+        !templates.has(r.template) &&
         !known.has(`${r.method} ${r.template}`) &&
         ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method),
     );
