@@ -6,6 +6,8 @@ import { flushWriter } from './support/registry';
 import { runFuzzCases } from './support/fuzz-run';
 import { StallProbe } from './support/stall-probe';
 import { RowWriter } from '../src/writer/row-writer';
+import { PERMISSIONS } from '../src/auth/permissions';
+import { routePermissions } from '../src/http/route-table';
 
 /**
  * The standing fuzz suite: every operation of the OpenAPI document receives every class of
@@ -79,7 +81,12 @@ describe('fuzz: every route, every class of bad input', () => {
 
   it('answers every bad request with a 4xx that names the problem, never stalls, and writes nothing', async () => {
     const doc = (await app.get('/docs-json', null)).body;
-    const ops = withRouterRoutes(operations(doc), routerRoutes(app));
+    // Public as the app decides it: by path, or by the permission its route declares.
+    const declared = routePermissions(app.app);
+    const ops = withRouterRoutes(operations(doc), routerRoutes(app)).map((op) => ({
+      ...op,
+      public: op.public || declared(op.method, op.template.replace(/\{\w+\}/g, 'x')) === PERMISSIONS.public,
+    }));
     const cases = ops.flatMap((op) => [...fuzzCases(op, shared), ...otlpCases(op)]);
     for (const kind of [
       'other charset',
