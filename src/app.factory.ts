@@ -8,6 +8,7 @@ import { configureHttp } from './http/configure-http';
 import { setUpOpenApi } from './http/openapi';
 import { PathParamGuardPipe } from './http/input-guard';
 import { validationPipe } from './http/validation';
+import { KnownQueryInterceptor } from './http/known-query';
 
 /**
  * Builds the HTTP application the same way for `npm start` and the tests: pino logging,
@@ -19,6 +20,7 @@ export async function createApp(env: Env, runtime: AppRuntimeOptions = {}): Prom
   app.useLogger(app.get(Logger));
   configureHttp(app);
   app.useGlobalPipes(new PathParamGuardPipe(), validationPipe());
+  app.useGlobalInterceptors(new KnownQueryInterceptor());
   const { statusPublic, metricsPublic } = settingsFromEnv(env).auth;
   setUpOpenApi(app, { statusPublic, metricsPublic });
   return app;

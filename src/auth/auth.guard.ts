@@ -42,13 +42,13 @@ export class AuthGuard implements CanActivate {
 
   /**
    * For the HTTP set-up, in front of the body parser: a request to a route that is not public
-   * (by path, the same for every route under it) is authenticated from its headers alone, so
+   * (by path, or by the permission its route declares, `declared`, found by the HTTP set-up) is authenticated from its headers alone, so
    * a request without a valid token is refused (401, or 429 when its address is blocked)
    * before a byte of its body is read, whatever it declares. The guard then finds the
    * principal on the request and decides the route's permission.
    */
-  async beforeBody(req: HttpRequest, res: HttpResponse): Promise<void> {
-    if (!routePolicy(req.path, req.method, undefined, this.exposure).public) await this.authenticate(req, res);
+  async beforeBody(req: HttpRequest, res: HttpResponse, declared?: string): Promise<void> {
+    if (!routePolicy(req.path, req.method, declared, this.exposure).public) await this.authenticate(req, res);
   }
 
   /** The caller of a request that needs a token: its principal (usage tracked), or the refusal (401, 429). */

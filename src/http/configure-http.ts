@@ -18,6 +18,8 @@ import {
 import { ownBodyRoute, readsOwnBody } from './own-body';
 import { AuthGuard } from '../auth/auth.guard';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { requestId } from './request-id';
+import { routePermissions } from './route-table';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -89,10 +91,17 @@ export function configureHttp(app: INestApplication): void {
   // request that declares a body is answered with `Connection: close`: its unread (or never
   // sent) body cannot be taken for the next request on the connection, and nothing waits for it.
   const guard = app.get(AuthGuard, { strict: false });
+  const declaredPermission = routePermissions(app);
   const errors = new HttpExceptionFilter();
-  express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
-    guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
-      if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
+  // A request without a body is left to the guard, after routing: its route's own error shape
+  // (the Jaeger API's) applies, and nothing is read early that could do harm.
+  express.use((req: HttpRequest & { id?: unknown }, res: HttpResponse, next: () => void) => {
+    if (!declaresBody(req.headers)) return next();
+    // The request id now (pino-http keeps it): the auth events and a refusal here carry it too.
+    req.id ??= requestId(req as never, res as never);
+    const path = req.url.split('?')[0];
+    guard.beforeBody(req as never, res as never, declaredPermission(req.method, path)).then(next, (error: unknown) => {
+      res.setHeader('Connection', 'close');
       errors.send(error, res as never);
     });
   });

@@ -27,9 +27,10 @@ export const topQuery = range.extend({
   by: z.enum(['count', 'p99', 'failure_rate']).default('count'),
   limit: decimal.pipe(z.number().min(1).max(100)).default('10'),
 });
-/** Parses query or body parameters; a bad one answers 400 naming it. */
+/** Parses query or body parameters; a bad one answers 400 naming it, and so does an unknown one (objects are strict). */
 export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value ?? {});
+  const strict = schema instanceof z.ZodObject ? (schema.strict() as unknown as T) : schema;
+  const result = strict.safeParse(value ?? {});
   if (result.success) return result.data;
   throw new BadRequestException({
     statusCode: 400,

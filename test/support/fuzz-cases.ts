@@ -44,6 +44,8 @@ export interface FuzzCase {
   contentType?: string;
   /** null: no token at all. */
   token?: null;
+  /** Sent raw: these headers declare a body of this many bytes, and none is sent. */
+  declaredBytes?: number;
   /** Further request headers. */
   headers?: Record<string, string>;
   /** A 400 must name this field among its errors. */
@@ -74,6 +76,30 @@ export const BAD_DATES = [
 const BAD_QUERY_NUMBERS = ['0x10', '1e1', '-1', '1.5', '99999999999999999999', ''];
 const BAD_BODY_NUMBERS = [-1, 1e20];
 const NUL = 'fu\u0000zz';
+/** Names every JavaScript object inherits: never a table key (src/architecture.spec.ts forbids `in` lookups). */
+export const INHERITED_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+/** Windows at and past the ends of years 0001-9999, the range every time value from outside is held to. */
+const EXTREME_WINDOWS: Array<Record<string, string>> = [
+  { from: '0001-01-01T00:00:00Z' },
+  { to: '0001-01-01T00:00:00Z' },
+  { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' },
+  { to: '9999-12-31T23:59:59Z' },
+  { from: '0001-01-01T00:30:00+01:00' },
+];
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+/** Cursors no listing wrote: other shapes, keys their columns cannot hold, stray characters. */
+export const TAMPERED_CURSORS = [
+  b64(['start', '1', 'a'.repeat(32)]),
+  b64(['start', '2026-02-30T00:00:00.000000Z', 'a'.repeat(32)]),
+  b64(['duration', '1e999', 'a'.repeat(32)]),
+  b64(['tokens', '1.5', 'a'.repeat(32)]),
+  b64(['not-an-id']),
+  b64({ id: 1 }),
+  `${b64(['0190f0c4-1234-7abc-8def-0123456789ab'])}=`,
+  Buffer.from('0190f0c4-1234-7abc-8def-0123456789ab').toString('base64url'),
+  'not!base64',
+  'x'.repeat(600),
+];
 const PUBLIC_PREFIXES = ['/health', '/docs', '/status', '/auth/sso'];
 
 export function buildSharedPayloads(maxBodyBytes: number): SharedPayloads {
@@ -129,6 +155,44 @@ export function operations(doc: {
   return out;
 }
 
+/** A route as the router holds it: method and Express path (`/api/v1/tools/:id`). */
+export interface RouterRoute {
+  method: string;
+  path: string;
+}
+
+/**
+ * The operations of the document plus every route the router serves that the document does
+ * not list (routes added later, by any module, are covered without a change here): those get
+ * their path parameters and no body schema.
+ */
+export function withRouterRoutes(documented: Operation[], routes: RouterRoute[]): Operation[] {
+  const known = new Set(documented.map((o) => `${o.method} ${o.template}`));
+  // Another method on a documented path is its 405 answer; a catch-all (`{*path}`) is no route of the API.
+  const templates = new Set(documented.map((o) => o.template));
+  const extra = routes
+    .map((r) => ({ method: r.method.toUpperCase(), template: r.path.replace(/:(\w+)/g, '{$1}') }))
+    .filter(
+      (r) =>
+        r.template.startsWith('/') &&
+        !r.template.includes('*') &&
+        !templates.has(r.template) &&
+        !known.has(`${r.method} ${r.template}`) &&
+        ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method),
+    );
+  const unique = [...new Map(extra.map((r) => [`${r.method} ${r.template}`, r])).values()];
+  return [
+    ...documented,
+    ...unique.map((r) => ({
+      method: r.method,
+      template: r.template,
+      parameters: [...r.template.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path' as const })),
+      body: null,
+      public: PUBLIC_PREFIXES.some((p) => r.template.startsWith(p)),
+    })),
+  ];
+}
+
 /** A value that passes the property's declared type, format and enum (not necessarily its other rules). */
 function sample(name: string, schema: Schema): unknown {
   if (schema.enum?.length) return schema.enum[0];
@@ -171,6 +235,7 @@ function pathValue(name: string, schema: Schema | undefined): string {
   if (name === 'email') return 'fuzz@example.com';
   if (name === 'role') return 'no-such-role';
   if (name === 'kind') return 'tools';
+  if (/^trace_?id$/i.test(name)) return randomUUID().replace(/-/g, '');
   return randomUUID();
 }
 
@@ -188,6 +253,9 @@ export function fuzzCases(op: Operation, shared: SharedPayloads): FuzzCase[] {
   const isArrayBody = op.body?.type === 'array';
   const itemSchema = (isArrayBody ? op.body!.items : op.body) ?? {};
   const base = baseOf(itemSchema);
+  // An update needs something to change: with no required field, the first property (so a missing id answers 404, not 400).
+  const firstProp = Object.entries(itemSchema.properties ?? {})[0];
+  if (op.method === 'PATCH' && Object.keys(base).length === 0 && firstProp) base[firstProp[0]] = sample(firstProp[0], firstProp[1]);
   const wrap = (value: Record<string, unknown>) => (isArrayBody ? [value] : value);
   const json = (value: unknown) => JSON.stringify(value);
   const add = (kind: string, note: string, c: Partial<FuzzCase>, expect?: number[]) =>
@@ -196,13 +264,47 @@ export function fuzzCases(op: Operation, shared: SharedPayloads): FuzzCase[] {
     add(kind, note, { body, contentType }, expect);
   const goodBody = op.body ? json(wrap(base)) : undefined;
 
-  if (!op.public) add('no token', 'no Authorization header', { token: null, body: goodBody, contentType: 'application/json' }, [401]);
+  if (!op.public) {
+    add('no token', 'no Authorization header', { token: null, body: goodBody, contentType: 'application/json' }, [401]);
+    // 401 from the headers alone: the declared body never comes, and the answer must not wait for it.
+    add(
+      'declared body, no token',
+      'Content-Length: 4 MiB, nothing sent',
+      { token: null, declaredBytes: 4 * 1024 * 1024, contentType: 'application/json' },
+      [401],
+    );
+    add(
+      'declared body, no token',
+      'Content-Length: 4 MiB, nothing sent, charset=utf-16le',
+      { token: null, declaredBytes: 4 * 1024 * 1024, contentType: 'application/json; charset=utf-16le' },
+      [401],
+    );
+  }
+  // As the router matches: another letter case and a trailing slash are the same route, answered (not left waiting).
+  // Nothing may be written: reads with a token; writes with a body the route refuses, or without a token.
+  const sent = { body: goodBody, contentType: goodBody ? 'application/json' : undefined };
+  const isOtlp = /^\/v1\/(traces|metrics|logs)$/.test(op.template);
+  const caseSent: Partial<FuzzCase> =
+    op.method === 'GET'
+      ? {}
+      : isOtlp
+        ? { body: '{}', contentType: 'application/json' }
+        : op.body
+          ? { body: json(wrap({ ...base, fuzz_unknown: 1 })), contentType: 'application/json' }
+          : { token: null };
+  const shout = (template: string) =>
+    template.replace(/(^|\/)([a-z][a-z0-9-]*)(?=\/|$)/g, (_, slash: string, word: string) => slash + word.toUpperCase());
+  add('letter case', 'path in upper case', { ...caseSent, path: fill(shout(op.template), goodPath) });
+  add('letter case', 'trailing slash', { ...caseSent, path: `${fill(op.template, goodPath)}/` });
+  add('letter case', 'upper case and trailing slash', { ...caseSent, path: `${fill(shout(op.template), goodPath)}/` });
 
   for (const p of pathParams) {
     const path = (value: string) => fill(op.template, { ...goodPath, [p.name]: value });
-    const sent = { body: goodBody, contentType: goodBody ? 'application/json' : undefined };
     add('NUL in path', `${p.name}=a\\0b`, { ...sent, path: path('a\u0000b') }, [400]);
-    add('bad id', `${p.name}=x×300`, { ...sent, path: path('x'.repeat(300)) }, [400, 404]);
+    const idLike = p.schema?.format === 'uuid' || /id$/i.test(p.name);
+    add('bad id', `${p.name}=x×300`, { ...sent, path: path('x'.repeat(300)) }, idLike ? [400, 404] : undefined);
+    // Any answer but a 5xx: some names are free text (a metrics entity id, a Jaeger service), where an unknown one answers empty.
+    for (const name of INHERITED_NAMES) add('inherited name', `${p.name}=${name}`, { ...sent, path: path(name) });
     if (p.schema?.format === 'uuid') {
       add('bad id', `${p.name}=not-a-uuid`, { ...sent, path: path('not-a-uuid') }, [400]);
       add('bad id', `${p.name}=random uuid`, { ...sent, path: path(randomUUID()) }, [404]);
@@ -220,6 +322,28 @@ export function fuzzCases(op: Operation, shared: SharedPayloads): FuzzCase[] {
       for (const n of BAD_QUERY_NUMBERS) add('bad number', `${p.name}=${n}`, { path: query({ ...required, [p.name]: n }) }, [400]);
   }
   add('prototype keys', '?__proto__=x&constructor=y', { path: `${query(required)}&__proto__=x&constructor=y` }, [400]);
+  // One rule for unknown parameters: refused, naming them.
+  if (op.method === 'GET' && queryParams.length)
+    add('unknown parameter', '?fuzz_unknown=1', { path: query({ ...required, fuzz_unknown: '1' }), field: 'fuzz_unknown' }, [400]);
+  if (queryParams.some((p) => p.name === 'cursor'))
+    for (const cursor of TAMPERED_CURSORS)
+      add(
+        'tampered cursor',
+        `cursor=${cursor.slice(0, 40)}`,
+        { path: query({ ...required, cursor }), field: 'cursor' },
+        pathParams.length ? [400, 404] : [400],
+      );
+  if (queryParams.some(isDateParam)) {
+    const names = queryParams.filter(isDateParam).map((p) => p.name);
+    const [fromName, toName] = [names.find((n) => /from|since|start/.test(n)), names.find((n) => /to|until|end/.test(n))];
+    for (const w of EXTREME_WINDOWS) {
+      const params: Record<string, string> = { ...required };
+      if (w.from && fromName) params[fromName] = w.from;
+      if (w.to && toName) params[toName] = w.to;
+      if (Object.keys(params).length > Object.keys(required).length)
+        add('extreme window', new URLSearchParams(params).toString(), { path: query(params) });
+    }
+  }
 
   if (!op.body) return cases;
   const props = Object.entries(itemSchema.properties ?? {});
@@ -265,5 +389,16 @@ export function fuzzCases(op: Operation, shared: SharedPayloads): FuzzCase[] {
   withBody('oversized body', 'HTTP_MAX_BODY_BYTES + 1', shared.oversized, [413]);
   withBody('wrong content type', 'application/x-www-form-urlencoded', 'name=fuzz&slug=fuzz', [415], 'application/x-www-form-urlencoded');
   withBody('wrong content type', 'text/plain', goodBody!, [415], 'text/plain');
+  // JSON bodies are UTF-8 (RFC 8259 §8.1): the bounds read exactly the text the parser reads.
+  for (const charset of ['utf-16le', 'utf-16', 'iso-8859-1', '"UTF-32"'])
+    withBody('other charset', `charset=${charset}`, Buffer.from(goodBody!, 'utf16le'), [415], `application/json; charset=${charset}`);
+  const deepUtf16 = `{"x":"\u2200",${JSON.stringify(first)}:${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+  withBody(
+    'other charset',
+    'U+2200 then 20,000-deep nesting, UTF-16LE',
+    Buffer.from(deepUtf16, 'utf16le'),
+    [415],
+    'application/json; charset=utf-16le',
+  );
   return cases;
 }
