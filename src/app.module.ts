@@ -11,6 +11,7 @@ import { topologyFromEnv } from './database/database-topology';
 import { ROLE_DEFINITIONS } from './role-registry';
 import { HealthModule } from './health/health.module';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { IdentityModule } from './identity/identity.module';
 import { loggingParams } from './http/logging';
 import { LogsModule } from './logs/logs.module';
 import { RowWriter } from './writer/row-writer';
@@ -56,6 +57,7 @@ export class AppModule {
         RegistryModule,
         SessionsModule,
         PurgeModule,
+        IdentityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import * as ts from 'typescript';
 
 /**
  * The rooms of src/ and what each may import (ARCHITECTURE.md). Lower rooms never import
@@ -50,5 +51,23 @@ describe('architecture', () => {
       .map((file) => ({ file: relative(SRC, file), lines: readFileSync(file, 'utf8').split('\n').length }))
       .filter((f) => f.lines > 350);
     expect(long).toEqual([]);
+  });
+
+  it('never looks a key up with `in`: tables keyed by input are Maps or checked with Object.hasOwn', () => {
+    // `'constructor' in {}` is true: an inherited name passes an `in` check (PUT …/constructor/… answered 500).
+    // A string literal on the left is type narrowing (`'failure' in result`), not a lookup of input.
+    const lookups = sources(SRC).flatMap((file) => {
+      const found: string[] = [];
+      const visit = (node: ts.Node) => {
+        if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword && !ts.isStringLiteralLike(node.left)) {
+          const { line } = node.getSourceFile().getLineAndCharacterOfPosition(node.getStart());
+          found.push(`${relative(SRC, file)}:${line + 1}: ${node.getText()}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true));
+      return found;
+    });
+    expect(lookups).toEqual([]);
   });
 });

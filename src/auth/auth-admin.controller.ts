@@ -1,21 +1,13 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiUuidParam, uuidParam } from '../common/field-errors';
-import {
-  CreatedTokenDto,
-  CreateTeamDto,
-  CreateTokenDto,
-  NormalizeEmailPipe,
-  ParseEmailPipe,
-  RevokeTokenDto,
-  TeamMemberDto,
-} from './auth-admin.dto';
+import { CreatedTokenDto, CreateTokenDto, ParseEmailPipe, RevokeTokenDto } from './auth-admin.dto';
 import { AuthAdminService } from './auth-admin.service';
 import { CurrentPrincipal, CurrentRequest, RequirePermission } from './decorators';
 import { PERMISSIONS } from './permissions';
 import { Principal, RequestMeta } from './principal';
 
-/** Tokens, role grants and teams: admin operations, each audited. */
+/** Tokens and role grants, each change audited. */
 @ApiTags('auth')
 @Controller('api/v1')
 export class AuthAdminController {
@@ -34,8 +26,9 @@ export class AuthAdminController {
 
   @Delete('tokens/:jti')
   @HttpCode(204)
-  @RequirePermission(PERMISSIONS.tokensManage)
-  @ApiOperation({ summary: 'Revoke a token by its jti; takes effect on the next request' })
+  @RequirePermission(PERMISSIONS.authenticated)
+  @ApiOperation({ summary: 'Revoke a token by its jti (your own; any with tokens.manage); takes effect on the next request' })
+  @ApiResponse({ status: 404, description: 'Unknown, or another user’s token without tokens.manage (the same answer)' })
   @ApiUuidParam('jti')
   revokeToken(
     @Param('jti', uuidParam('jti')) jti: string,
@@ -56,26 +49,5 @@ export class AuthAdminController {
     @CurrentRequest() meta: RequestMeta,
   ) {
     return this.admin.grantRole(principal, meta, email, role);
-  }
-
-  @Post('teams')
-  @RequirePermission(PERMISSIONS.rolesManage)
-  @ApiOperation({ summary: 'Create a team' })
-  createTeam(@Body() dto: CreateTeamDto, @CurrentPrincipal() principal: Principal, @CurrentRequest() meta: RequestMeta) {
-    return this.admin.createTeam(principal, meta, dto);
-  }
-
-  @Put('teams/:id/members/:email')
-  @RequirePermission(PERMISSIONS.rolesManage)
-  @ApiOperation({ summary: 'Add a user (who must exist) to a team' })
-  @ApiUuidParam('id')
-  addMember(
-    @Param('id', uuidParam('id')) teamId: string,
-    @Param('email', new NormalizeEmailPipe()) email: string,
-    @Body() dto: TeamMemberDto,
-    @CurrentPrincipal() principal: Principal,
-    @CurrentRequest() meta: RequestMeta,
-  ) {
-    return this.admin.addMember(principal, meta, teamId, email, dto.role ?? 'member');
   }
 }

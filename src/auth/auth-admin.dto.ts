@@ -48,30 +48,6 @@ export class RevokeTokenDto {
   reason?: string;
 }
 
-export class CreateTeamDto {
-  @ApiProperty({ example: 'payments' })
-  @IsString()
-  @Length(1, 255)
-  name: string;
-
-  @ApiProperty({ example: 'payments', description: 'Unique, lowercase letters, digits and dashes' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,254}$/, { message: 'slug must be lowercase letters, digits and dashes' })
-  slug: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
-  description?: string;
-}
-
-export class TeamMemberDto {
-  @ApiPropertyOptional({ enum: ['member', 'owner'], default: 'member' })
-  @IsOptional()
-  @IsIn(['member', 'owner'])
-  role?: string;
-}
-
 const normalizeEmail = (value: string) => value.trim().toLowerCase();
 
 /** An email path parameter as users are stored: trimmed, lower-case. */

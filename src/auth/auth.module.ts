@@ -17,8 +17,9 @@ import { TokenStore } from './token-store';
     AuthAdminService,
     AuthEventsService,
     AdminBootstrapService,
-    { provide: APP_GUARD, useClass: AuthGuard },
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
   ],
-  exports: [TokenStore, Authenticator],
+  exports: [TokenStore, Authenticator, AuthGuard],
 })
 export class AuthModule {}

@@ -107,8 +107,7 @@ export class Authenticator {
           user_agent: meta.userAgent,
           status_code: answer.statusCode,
           response_time_ms: Math.round(answer.ms * 100) / 100,
-          blocked: false,
-          block_reason: null,
+          ...blockOf(answer.statusCode),
         },
       ]);
     } catch {
@@ -131,4 +130,16 @@ export class Authenticator {
 function resourceTypeOf(path: string | null): string | null {
   const match = /^\/api\/v1\/([a-z0-9-]+)/.exec(path ?? '');
   return match ? match[1] : null;
+}
+
+/**
+ * Whether a request was blocked, by the status it was answered with: refused by a permission
+ * (403, the guard's or a handler's) or a rate limit (429: full buffers). A request from an
+ * address blocked for authentication failures never reaches a verified token, so it is an
+ * auth event (`address_blocked`, then `api_token` failures), not a usage row.
+ */
+export function blockOf(status: number): { blocked: boolean; block_reason: string | null } {
+  if (status === 403) return { blocked: true, block_reason: 'denied' };
+  if (status === 429) return { blocked: true, block_reason: 'rate limited' };
+  return { blocked: false, block_reason: null };
 }

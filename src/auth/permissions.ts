@@ -20,6 +20,18 @@ export const PERMISSIONS = {
   rolesManage: 'roles.manage',
   /** The gateway's workers: MCP sessions, messages and subscriptions; OAuth tokens towards upstream servers, opened. */
   gatewayWorker: 'gateway.worker',
+  /** Users and their approvals: create, list, change, deactivate, delete. */
+  usersManage: 'users.manage',
+  /** Teams you may see, their members and history. */
+  teamsRead: 'teams.read',
+  /** Create teams, ask to join public ones; change, invite to and review the teams you own. */
+  teamsWrite: 'teams.write',
+  /** Every team as if you owned it. */
+  teamsManage: 'teams.manage',
+  /** Any valid token, whatever its roles: the caller's own tokens, roles and requests. */
+  authenticated: 'authenticated',
+  /** No token at all (an invitation's own token is the credential). */
+  public: 'public',
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
@@ -49,13 +61,15 @@ export const SYSTEM_ROLES: SystemRole[] = [
       PERMISSIONS.metricsWrite,
       PERMISSIONS.tracesRead,
       PERMISSIONS.tracesWrite,
+      PERMISSIONS.teamsRead,
+      PERMISSIONS.teamsWrite,
     ],
     unrestricted: false,
   },
   {
     name: VIEWER_ROLE,
     description: 'Reads the registry, metrics and traces',
-    permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead, PERMISSIONS.tracesRead],
+    permissions: [PERMISSIONS.registryRead, PERMISSIONS.metricsRead, PERMISSIONS.tracesRead, PERMISSIONS.teamsRead],
     unrestricted: false,
   },
   {
@@ -67,5 +81,5 @@ export const SYSTEM_ROLES: SystemRole[] = [
 ];
 
 export function hasPermission(granted: ReadonlySet<string>, permission: string): boolean {
-  return granted.has(PERMISSIONS.all) || granted.has(permission);
+  return permission === PERMISSIONS.authenticated || granted.has(PERMISSIONS.all) || granted.has(permission);
 }

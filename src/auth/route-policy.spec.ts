@@ -1,3 +1,4 @@
+import { hasPermission } from './permissions';
 import { routePolicy } from './route-policy';
 
 const CLOSED = { statusPublic: false, metricsPublic: false };
@@ -25,6 +26,14 @@ describe('routePolicy', () => {
   it('uses the declared permission, and admin when none is declared', () => {
     expect(routePolicy('/api/v1/tools', 'GET', 'registry.read', CLOSED)).toEqual({ public: false, permission: 'registry.read' });
     expect(routePolicy('/api/v1/unknown', 'GET', undefined, CLOSED)).toEqual({ public: false, permission: '*' });
+  });
+
+  it('opens a route declared public, and lets any valid token through one declared authenticated', () => {
+    expect(routePolicy('/api/v1/invitations/accept', 'POST', 'public', CLOSED)).toEqual({ public: true });
+    expect(routePolicy('/api/v1/tokens', 'GET', 'authenticated', CLOSED)).toEqual({ public: false, permission: 'authenticated' });
+    expect(hasPermission(new Set(), 'authenticated')).toBe(true);
+    expect(hasPermission(new Set(['registry.read']), 'teams.read')).toBe(false);
+    expect(hasPermission(new Set(['*']), 'teams.read')).toBe(true);
   });
 
   it('guards /metrics with an admin token unless METRICS_ENDPOINT_PUBLIC', () => {

@@ -26,11 +26,13 @@ export interface Exposure {
  * and a route that declares none needs every permission (admin): secure by default.
  */
 export function routePolicy(path: string, method: string, declared: string | undefined, exposure: Exposure): RoutePolicy {
-  const p = path.replace(/\/+$/, '') || '/';
+  // As the router matches: letter case and trailing slashes do not make another route.
+  const p = path.toLowerCase().replace(/\/+$/, '') || '/';
   if (under(p, '/health')) return PUBLIC;
   if (under(p, '/docs') || p === '/docs-json' || p === '/docs-yaml') return PUBLIC;
   if (under(p, '/status')) return exposure.statusPublic ? PUBLIC : needs(PERMISSIONS.statusRead);
   if (p === '/metrics') return exposure.metricsPublic ? PUBLIC : needs(PERMISSIONS.all);
+  if (declared === PERMISSIONS.public) return PUBLIC;
   if (declared) return needs(declared);
   if (under(p, '/api/v1/metrics'))
     return needs(['GET', 'HEAD'].includes(method.toUpperCase()) ? PERMISSIONS.metricsRead : PERMISSIONS.metricsWrite);

@@ -12,7 +12,7 @@ import { Principal } from './principal';
 import { generateToken, hashToken, jtiOf, sameHash } from './token';
 import { SYSTEM_ROLES } from './permissions';
 
-export type TokenFailure = 'unknown token' | 'expired token' | 'revoked token' | 'inactive user';
+export type TokenFailure = 'unknown token' | 'expired token' | 'revoked token' | 'inactive user' | 'pending approval';
 
 export interface IssuedToken {
   /** The token itself: shown once, never stored. */
@@ -147,11 +147,17 @@ export class TokenStore {
   /**
    * Revokes by jti: records the revocation and deactivates the token, in one transaction.
    * Returns the token row as it was and whether this call changed anything (false: it was
-   * already revoked), or null when there is no such token.
+   * already revoked), or null when there is no such token (or, with `ownedBy`, none of that user's).
    */
-  async revoke(jti: string, revokedBy: string, reason: string | null): Promise<{ token: EmailApiToken; changed: boolean } | null> {
+  async revoke(
+    jti: string,
+    revokedBy: string,
+    reason: string | null,
+    ownedBy?: string,
+  ): Promise<{ token: EmailApiToken; changed: boolean } | null> {
     return this.db.transaction(async (tx) => {
-      const token = await tx.getRepository(EmailApiToken).findOne({ where: { jti }, lock: { mode: 'pessimistic_write' } });
+      const where = ownedBy === undefined ? { jti } : { jti, userEmail: ownedBy };
+      const token = await tx.getRepository(EmailApiToken).findOne({ where, lock: { mode: 'pessimistic_write' } });
       if (!token) return null;
       const recorded = await tx
         .createQueryBuilder()
@@ -179,7 +185,13 @@ export class TokenStore {
     const who = { email: row.user_email, jti };
     if (!row.is_active || row.revoked) return { failure: 'revoked token', ...who };
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) return { failure: 'expired token', ...who };
-    if (!row.user_id || !row.user_active) return { failure: 'inactive user', ...who };
+    if (!row.user_id || !row.user_active) {
+      // Off the hot path: only a refused token pays for telling a pending user from a deactivated one.
+      const [approval] = (await this.db.query(`SELECT 1 FROM pending_user_approvals WHERE email = $1 AND status = 'pending'`, [
+        row.user_email,
+      ])) as unknown[];
+      return { failure: approval ? 'pending approval' : 'inactive user', ...who };
+    }
 
     const permissions = new Set(row.roles.flatMap((r) => r.permissions));
     const unrestricted = row.roles.some((r) => SYSTEM_ROLES.find((s) => s.name === r.name)?.unrestricted) || permissions.has('*');

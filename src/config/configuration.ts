@@ -195,6 +195,8 @@ export const envSchema = z.object({
   AUTH_FAILURE_THRESHOLD: int(10, 1, 100_000),
   AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 86_400),
   AUTH_BLOCK_SECONDS: int(300, 1, 86_400),
+  /** New users (created by an admin, an invitation or a sign-in) wait in pending_user_approvals until an admin approves them. */
+  USER_APPROVAL_REQUIRED: bool(false),
   /** Largest accepted request body; larger bodies answer 413. */
   HTTP_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   /** Deepest nesting of objects and arrays in a JSON body. */

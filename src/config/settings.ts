@@ -52,6 +52,8 @@ export interface AuthSettings {
   failureThreshold: number;
   failureWindowSeconds: number;
   blockSeconds: number;
+  /** USER_APPROVAL_REQUIRED: a new user is inactive until an admin approves it. */
+  userApprovalRequired: boolean;
 }
 
 export interface LoggingSettings {
@@ -188,6 +190,7 @@ export function settingsFromEnv(env: Env): Settings {
       failureThreshold: env.AUTH_FAILURE_THRESHOLD,
       failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
       blockSeconds: env.AUTH_BLOCK_SECONDS,
+      userApprovalRequired: env.USER_APPROVAL_REQUIRED,
     },
     logging: { level: env.LOG_LEVEL, dbLevel: env.LOG_DB_LEVEL },
     writer: {

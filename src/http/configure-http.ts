@@ -6,7 +6,18 @@ import { MetricsIngestService } from '../metrics/ingest/metrics-ingest.service';
 import { PerformanceService } from '../metrics/performance/performance.service';
 import { FourfoldMetrics } from '../prometheus/fourfold-metrics';
 import { configureSecurityHeaders } from './security-headers';
-import { guardParsedInput, invalidField, JsonLimitError, requireJsonBodies, verifyJsonLimits } from './input-guard';
+import {
+  declaresBody,
+  guardParsedInput,
+  invalidField,
+  JsonLimitError,
+  requireJsonBodies,
+  requireUtf8Json,
+  verifyJsonLimits,
+} from './input-guard';
+import { ownBodyRoute, readsOwnBody } from './own-body';
+import { AuthGuard } from '../auth/auth.guard';
+import { HttpExceptionFilter } from './http-exception.filter';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -32,8 +43,8 @@ interface HttpResponse {
 }
 
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json$/;
-/** OTLP/HTTP (/v1/<signal>): its receiver (src/otlp) reads the body itself, protobuf or JSON. */
-const isOtlp = (req: HttpRequest) => req.url.startsWith('/v1/');
+/** The OTLP/HTTP paths, whose receivers read their bodies themselves (marked by the router's matching: http/own-body.ts). */
+const OTLP_PATHS = ['/v1/traces', '/v1/metrics', '/v1/logs'];
 const mediaType = (req: HttpRequest) =>
   String(req.headers['content-type'] ?? '')
     .split(';')[0]
@@ -43,7 +54,8 @@ const mediaType = (req: HttpRequest) =>
 /**
  * HTTP set-up shared by main.ts and the test harness: request timing for the service's
  * self-measurement and the Prometheus histogram, then body parsing: JSON only on /api (415
- * otherwise), bounded in size, depth and keys on the raw bytes before JSON.parse, then the parsed
+ * otherwise), UTF-8 only (415 naming another charset, so the bounds read exactly the text the
+ * parser reads), bounded in size, depth and keys on the raw bytes before JSON.parse, then the parsed
  * body and the query string checked for input no route may receive (src/http/input-guard.ts).
  * Parser errors happen before
  * Nest's routing, so its exception filters never see them: this middleware turns them
@@ -73,6 +85,18 @@ export function configureHttp(app: INestApplication): void {
     res.once('close', finish);
     next();
   });
+  // Authentication from the headers, before any body is read (auth/auth.guard.ts). A refused
+  // request that declares a body is answered with `Connection: close`: its unread (or never
+  // sent) body cannot be taken for the next request on the connection, and nothing waits for it.
+  const guard = app.get(AuthGuard, { strict: false });
+  const errors = new HttpExceptionFilter();
+  express.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
+    guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
+      const body = errors.toApiError(error);
+      if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
+      res.status(body.statusCode).json(body);
+    });
+  });
   // Back-pressure before the body is read: when the write buffers cannot take another batch,
   // parsing and validating it would only burn the CPU the database needs to catch up.
   // A short wait for the next batch to be written comes first (src/writer/room-wait.ts).
@@ -83,10 +107,15 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
+  // OTLP/HTTP: the receivers (src/otlp) read their bodies themselves (protobuf or JSON, gzip,
+  // limits checked while inflating) and wait for buffer room before reading, so the JSON parser
+  // leaves those paths alone, as the router matches them.
+  for (const path of OTLP_PATHS) ownBodyRoute(express, path);
+  express.use(requireUtf8Json);
   express.use('/api', requireJsonBodies);
   express.useBodyParser('json', {
     limit: maxBodyBytes,
-    type: (req: HttpRequest) => JSON_MEDIA_TYPE.test(mediaType(req)) && !isOtlp(req),
+    type: (req: HttpRequest) => JSON_MEDIA_TYPE.test(mediaType(req)) && !readsOwnBody(req),
     verify: verifyJsonLimits(json),
   });
   express.use(guardParsedInput);

@@ -50,11 +50,8 @@ const PLAIN_BODY = Symbol('plain JSON body');
  */
 const NEEDLES = ['\\u', ...[...FORBIDDEN_KEYS].map((key) => `"${key}"`)].map((text) => Buffer.from(text));
 const isPlain = (body: Buffer) => NEEDLES.every((needle) => body.indexOf(needle) < 0);
-/** The needles are UTF-8 bytes: a body in UTF-16 or UTF-32 (body-parser decodes those too) is always walked. */
-const isUtf8 = (type: unknown) => {
-  const charset = /;\s*charset\s*=\s*"?([\w-]+)/i.exec(String(type ?? ''))?.[1].toLowerCase();
-  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
-};
+/** The needles are UTF-8 bytes; another charset never reaches the parser (requireUtf8Json), but if it did, the body is walked. */
+const isUtf8 = (type: unknown) => declaredCharsets(String(type ?? '')).every((charset) => UTF8.has(charset));
 
 /** body-parser `verify`: runs on the raw bytes, before JSON.parse. */
 export const verifyJsonLimits =
@@ -67,12 +64,40 @@ export const verifyJsonLimits =
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
+/** Whether the request declares a body (a length other than 0, or chunks). */
+export function declaresBody(headers: Request['headers']): boolean {
+  const length = headers['content-length'];
+  return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+}
+
+/** Every charset a Content-Type declares, lower case and unquoted (repeats included). */
+export function declaredCharsets(type: string): string[] {
+  return [...type.matchAll(/;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/gi)].map((m) => (m[1] ?? m[2]).toLowerCase());
+}
+
+const UTF8 = new Set(['utf-8', 'utf8']);
+
+/**
+ * JSON bodies are UTF-8 (RFC 8259 §8.1). The body parser would decode UTF-16 or a legacy
+ * charset while the bounds (common/json-guard.ts) read bytes as UTF-8: one character of
+ * another encoding could put the scan out of step. So another declared charset is a 415
+ * naming it, from the headers, before anything is read; on every route, OTLP/JSON included.
+ */
+export function requireUtf8Json(req: Request, res: Response, next: Next): void {
+  const type = String(req.headers['content-type'] ?? '');
+  if (!declaresBody(req.headers) || !JSON_TYPE.test(type)) return next();
+  const other = declaredCharsets(type).find((charset) => !UTF8.has(charset));
+  if (other === undefined) return next();
+  res.status(415).json({
+    statusCode: 415,
+    message: `JSON bodies must be UTF-8 (RFC 8259 §8.1), not charset=${JSON.stringify(other.slice(0, 40))}`,
+  });
+}
+
 /** Bodies of the API are JSON: anything else (a form, plain text) is a 415 before it is read. */
 export function requireJsonBodies(req: Request, res: Response, next: Next): void {
-  const length = req.headers['content-length'];
-  const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
   const type = String(req.headers['content-type'] ?? '');
-  if (!hasBody || JSON_TYPE.test(type)) return next();
+  if (!declaresBody(req.headers) || JSON_TYPE.test(type)) return next();
   res.status(415).json({
     statusCode: 415,
     message: `request bodies must be JSON (Content-Type: application/json), not ${type.split(';')[0].trim() || 'untyped'}`,

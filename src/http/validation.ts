@@ -55,7 +55,7 @@ class FreeFormValidationPipe extends ValidationPipe {
       }
     }
     const result = (await super.transform(shallow, metadata)) as unknown;
-    if (isPlainObject(result)) for (const [key, v] of held) if (key in result) result[key] = v;
+    if (isPlainObject(result)) for (const [key, v] of held) if (Object.hasOwn(result, key)) result[key] = v;
     return result;
   }
 }

@@ -1,39 +1,17 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
 import { InjectSettings, MetricsSettings } from '../config/settings';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { badField } from '../common/field-errors';
-import { DATE_TIME_RULE } from '../common/dto-transforms';
-import { isSupportedTime, parseDecimalInt, parseIsoDateTime } from '../common/time';
 import { IngestLimits, validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
-import { ENTITY_TYPES, METRIC_TABLES, metricTableByPath, MetricTable } from './metric-tables';
+import { ENTITY_TYPES, METRIC_TABLES } from './metric-tables';
+import { entityId, KIND_PARAM, parse, range, RANGE_QUERIES, tableFor, timeseriesQuery, topQuery, window } from './metrics-params';
 import { MetricsAccessService } from './query/metrics-access.service';
 import { MetricsQueryService } from './query/metrics-query.service';
 import { CurrentPrincipal, CurrentRequest } from '../auth/decorators';
 import { Principal, RequestMeta } from '../auth/principal';
 import { RollupService } from './rollup/rollup.service';
-import { DAY_MS } from '../common/time';
 
-const isoDate = z
-  .string()
-  .transform((v, ctx) => parseIsoDateTime(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: DATE_TIME_RULE }), z.NEVER))
-  .optional();
-/** A query parameter in decimal digits (`0x10` and `1e1` are not 16 and 10 here). */
-const decimal = z
-  .string()
-  .transform((v, ctx) => parseDecimalInt(v) ?? (ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a whole number' }), z.NEVER));
-const exact = z
-  .enum(['true', 'false'], { message: 'must be true or false' })
-  .transform((v) => v === 'true')
-  .optional();
-const range = z.object({ from: isoDate, to: isoDate, exact });
-const timeseriesQuery = range.extend({ bucket: z.enum(['hour', 'day']).default('hour') });
-const topQuery = range.extend({
-  entity_type: z.enum(ENTITY_TYPES),
-  by: z.enum(['count', 'p99', 'failure_rate']).default('count'),
-  limit: decimal.pipe(z.number().min(1).max(100)).default('10'),
-});
 const rollupBody = z
   .object({
     hours_back: z
@@ -42,19 +20,8 @@ const rollupBody = z
       .min(1)
       .max(24 * 400),
   })
-  .partial();
-
-/** Parses query or body parameters; a bad one answers 400 naming it. */
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: 'invalid parameters',
-    errors: result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', reason: i.message })),
-  });
-}
+  .partial()
+  .strict();
 
 // OpenAPI descriptions. The request is validated by hand (validateExecutionBatch: ~0.8 µs an
 // item, against ~7 µs for a schema library on this hot path), so its schema is written here.
@@ -78,34 +45,6 @@ const EXECUTION_SCHEMA = {
     span_id: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
   },
 };
-const KIND_PARAM = { name: 'kind', enum: ['tools', 'servers', 'resources', 'prompts', 'a2a-agents'] };
-const RANGE_QUERIES = [
-  { name: 'from', required: false, description: 'ISO 8601 with a time zone; default `to` minus 24 hours' },
-  { name: 'to', required: false, description: 'ISO 8601 with a time zone; default now (half-open range)' },
-  { name: 'exact', required: false, enum: ['true', 'false'], description: 'true: raw rows only (forensics; slower)' },
-];
-
-/** Default window: the last 24 hours. */
-function window(from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
-  const end = to ?? new Date();
-  const start = from ?? new Date(end.getTime() - DAY_MS);
-  if (!isSupportedTime(start)) throw badField('from', '`from` (default `to` minus 24 hours) must be in years 0001-9999');
-  if (start >= end) throw badField('from', '`from` must be before `to`');
-  return { from: start, to: end };
-}
-
-/** An entity id as ingest accepts it (1 to 36 characters). */
-function entityId(id: string): string {
-  if (id.length === 0 || id.length > 36) throw badField('id', 'id must be 1 to 36 characters');
-  return id;
-}
-
-function tableFor(kind: string): MetricTable {
-  const t = metricTableByPath(kind);
-  if (!t) throw new NotFoundException(`unknown entity kind ${kind}: tools, servers, resources, prompts or a2a-agents`);
-  return t;
-}
-
 /** Execution metrics API. Thin: validation here, work in the services. */
 @ApiTags('metrics')
 @Controller('api/v1/metrics')

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { RegistryModule } from '../registry/registry.module';
 import { PartitioningModule } from '../partitioning/partitioning.module';
+import { MetricsAnalyticsController } from './analytics/metrics-analytics.controller';
+import { MetricsAnalyticsService } from './analytics/metrics-analytics.service';
 import { SpanMetricsService } from './from-spans/span-metrics.service';
 import { EntityNameCache } from './ingest/entity-name.cache';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
@@ -13,12 +15,13 @@ import { RollupService } from './rollup/rollup.service';
 /** Execution metrics: ingest, rollups, queries and self-measurement (the role itself: metrics.role.ts). */
 @Module({
   imports: [RegistryModule, PartitioningModule],
-  controllers: [MetricsController],
+  controllers: [MetricsController, MetricsAnalyticsController],
   providers: [
     EntityNameCache,
     MetricsIngestService,
     SpanMetricsService,
     MetricsQueryService,
+    MetricsAnalyticsService,
     MetricsAccessService,
     RollupService,
     PerformanceService,

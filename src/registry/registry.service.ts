@@ -179,7 +179,12 @@ export class RegistryService {
       .from(resource.entity)
       .where('id = :id AND version = :version', { id, version: current.version })
       .execute();
-    if (!result.affected) throw new ConflictException(`${resource.type} ${id} changed while being deleted; read it again`);
+    if (!result.affected) {
+      // Lost a race: gone (another delete won) is a missing entity, changed is a conflict.
+      const now = await this.db.getRepository(resource.entity).findOneBy({ id } as never);
+      if (!now) throw new NotFoundException(`${resource.type} ${id} not found`);
+      throw new ConflictException(`${resource.type} ${id} changed while being deleted; read it again`);
+    }
     this.decision(principal, meta, resource, id, current.teamId, true);
     const before = this.toAudit(resource, current);
     await this.audit.record(
@@ -284,6 +289,11 @@ export class RegistryService {
    * never reaches the foreign key, whose error would name the table.
    */
   private async checkReferences(resource: RegistryResource, principal: Principal, meta: RequestMeta, input: ApiObject): Promise<void> {
+    // team_id is a soft reference (no foreign key): checked like the others, for admins too.
+    if (typeof input.team_id === 'string') {
+      const [team] = (await this.db.query(`SELECT 1 FROM email_teams WHERE id = $1`, [input.team_id])) as unknown[];
+      if (!team) throw badField('team_id', `team_id ${input.team_id} is not a team`);
+    }
     for (const { column, path } of resource.references ?? []) {
       const id = input[column];
       if (typeof id !== 'string') continue;

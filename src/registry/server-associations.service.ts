@@ -21,7 +21,7 @@ export const ASSOCIATIONS = {
 type Kind = keyof typeof ASSOCIATIONS;
 
 function associationOf(kind: string): (typeof ASSOCIATIONS)[Kind] {
-  if (!(kind in ASSOCIATIONS)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
+  if (!Object.hasOwn(ASSOCIATIONS, kind)) throw badField('kind', `kind must be one of ${Object.keys(ASSOCIATIONS).join(', ')}`);
   return ASSOCIATIONS[kind as Kind];
 }
 

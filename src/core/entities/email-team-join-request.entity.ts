@@ -5,6 +5,8 @@ import { EmailTeam } from './email-team.entity';
 @Entity('email_team_join_requests')
 @Index('ix_email_team_join_requests_team_id', ['teamId'])
 @Index('ix_email_team_join_requests_user_email', ['userEmail'])
+// One pending request per user and team: a partial unique index of the migration, left alone by the schema builder.
+@Index('uq_email_team_join_requests_pending', { synchronize: false })
 export class EmailTeamJoinRequest {
   @PrimaryColumn({ type: 'varchar', length: 36, primaryKeyConstraintName: 'pk_email_team_join_requests' })
   id: string;

@@ -27,6 +27,10 @@ export class EmailTeamMemberHistory {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   actionTimestamp: Date;
 
+  /** Who made the change (the member themselves when joining or leaving). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  performedBy: string | null;
+
   @ManyToOne(() => EmailTeamMember, { onDelete: 'CASCADE', nullable: false })
   @JoinColumn({ name: 'team_member_id', foreignKeyConstraintName: 'fk_email_team_member_history_team_member_id' })
   teamMember?: Relation<EmailTeamMember>;

@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
-/** `pending_user_approvals`: An SSO sign-up waiting for an administrator approval. */
+/**
+ * `pending_user_approvals`: a new user waiting for an administrator (USER_APPROVAL_REQUIRED).
+ * `status` pending | approved | rejected; `approved_by` is whoever decided, either way.
+ */
 @Entity('pending_user_approvals')
 @Unique('uq_pending_user_approvals_email', ['email'])
 @Index('ix_pending_user_approvals_expires_at', ['expiresAt'])
@@ -28,4 +31,11 @@ export class PendingUserApproval {
 
   @Column({ type: 'varchar', length: 20, default: 'pending' })
   status: string;
+
+  /** Why it was rejected (or approved), as the reviewer said. */
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  reviewedAt: Date | null;
 }

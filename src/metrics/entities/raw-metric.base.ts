@@ -31,6 +31,14 @@ export function RawMetricBase(table: string) {
     /** The span's `error.type` of a failed execution (migration 1796100000000). */
     @Column({ type: 'varchar', length: 255, nullable: true })
     errorType: string | null;
+
+    /** The trace of the span the row was derived from. */
+    @Column({ type: 'varchar', length: 32, nullable: true })
+    traceId: string | null;
+
+    /** The MCP session of that span (`mcp.session.id`), when it names one. */
+    @Column({ type: 'varchar', length: 255, nullable: true })
+    sessionId: string | null;
   }
   return RawMetric;
 }

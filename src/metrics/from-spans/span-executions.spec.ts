@@ -65,6 +65,8 @@ describe('metrics from spans: the profiles as data', () => {
         errorMessage: null,
         errorType: null,
         interactionType: 'invoke',
+        traceId: TRACE,
+        sessionId: null,
       },
       expect.objectContaining({
         id: executionId(TRACE, s.spanId, 'server'),
@@ -139,6 +141,7 @@ describe('metrics from spans: the profiles as data', () => {
       ['prompt', true, 'summary', true, null],
     ]);
     expect(rows[0].entityId).toBe('get_weather');
+    expect(rows[2].sessionId).toBe('s1');
     // a long URI as id: a name-based UUID, stable
     expect(rows[1].entityId).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -133,6 +133,8 @@ export function executionsOfSpans(spans: readonly SpanFacts[], matcher: SpanMatc
       errorMessage: errorMessage?.slice(0, MAX_ERROR_MESSAGE) ?? null,
       errorType: failed ? ((errorType ?? firstText(exception ?? {}, ['exception.type']))?.slice(0, MAX_TYPE) ?? null) : null,
       interactionType: (mapping.interactionType && firstText(a, mapping.interactionType)?.slice(0, MAX_INTERACTION)) || 'invoke',
+      traceId: span.traceId,
+      sessionId: (mapping.session && firstText(a, mapping.session)?.slice(0, MAX_NAME)) || null,
     };
     out.push(execution);
     const server = mapping.server ? firstText(a, mapping.server) : null;

@@ -34,6 +34,8 @@ export interface SpanMapping {
   interactionType?: readonly string[];
   /** The virtual server the call went through: one server_metrics row too. */
   server?: readonly string[];
+  /** The MCP session the call belongs to (tool chains within a session). */
+  session?: readonly string[];
 }
 
 export interface SpanProfile {
@@ -79,7 +81,7 @@ const CONTEXTFORGE: SpanProfile = {
  * (SERVER, INTERNAL): a gateway's CLIENT span towards the upstream server is the same
  * execution seen from the other end, and counting it too would count the call twice.
  */
-const SEMCONV_FAILURE = { success: [], errorType: ['error.type'], errorMessage: ['error.message'] } as const;
+const SEMCONV_FAILURE = { success: [], errorType: ['error.type'], errorMessage: ['error.message'], session: ['mcp.session.id'] } as const;
 const SERVING = ['server', 'internal'] as const;
 const MCP_SEMCONV: SpanProfile = {
   name: 'mcp-semconv',

@@ -1,3 +1,4 @@
+import { DATE_TIME_RULE } from '../../common/dto-transforms';
 import { nameUuid } from '../../common/ids';
 import { DAY_MS, MINUTE_MS, parseIsoDateTime } from '../../common/time';
 import { ENTITY_TYPES, EntityType } from '../metric-tables';
@@ -19,6 +20,8 @@ export interface IngestLimits {
 // Hand-written rather than a schema library: this runs for every row at ingest speed
 // (a zod object schema cost ~7 µs per item here, as much as everything else together).
 const ENTITY_TYPE_SET = new Set<string>(ENTITY_TYPES);
+/** The fields of an item; any other is refused naming it, as the registry's DTOs refuse theirs. */
+const ITEM_FIELDS = new Set(['entity_type', 'entity_id', 'timestamp', 'response_time', 'is_success', 'error_message', 'interaction_type']);
 
 type Parsed = Omit<Execution, 'timestamp'> & { timestamp: Date | null };
 
@@ -30,6 +33,7 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
   }
   const v = value as Record<string, unknown>;
   const before = problems.length;
+  for (const key in v) if (!ITEM_FIELDS.has(key)) problems.push({ field: key, reason: `${key} should not exist` });
   const entityType = v.entity_type;
   if (typeof entityType !== 'string' || !ENTITY_TYPE_SET.has(entityType)) {
     problems.push({ field: 'entity_type', reason: entityType === undefined ? 'is required' : `must be one of ${ENTITY_TYPES.join(', ')}` });
@@ -45,7 +49,7 @@ function parseItem(value: unknown, problems: Array<{ field: string; reason: stri
     else {
       timestamp = parseIsoDateTime(v.timestamp);
       if (!timestamp) {
-        problems.push({ field: 'timestamp', reason: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z' });
+        problems.push({ field: 'timestamp', reason: DATE_TIME_RULE });
       }
     }
   }
@@ -111,6 +115,9 @@ export interface Execution {
   errorMessage: string | null;
   /** `error.type` of the span (tool_error, a timeout class…), for error breakdowns. */
   errorType: string | null;
+  /** The span's trace and MCP session, for derived rows (tool chains, the way back to the trace). */
+  traceId?: string;
+  sessionId?: string | null;
   /** A2A agents only; 'invoke' when not given. */
   interactionType: string;
 }

@@ -74,6 +74,8 @@ export class MetricsIngestService {
         is_success: item.isSuccess,
         error_message: item.errorMessage,
         error_type: item.errorType,
+        trace_id: item.traceId ?? null,
+        session_id: item.sessionId ?? null,
       };
       if (t.hasInteractionType) row.interaction_type = item.interactionType;
       let rows = rowsByTable.get(t.raw);

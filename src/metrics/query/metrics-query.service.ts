@@ -120,21 +120,8 @@ export class MetricsQueryService {
    */
   async timeseries(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, options: { exact?: boolean } = {}, now = new Date()) {
     if (options.exact) return this.exactTimeseries(t, id, from, to, bucket);
-    const daily = bucket === 'day';
     // Hour buckets never merge (one hourly row, or raw rows), except A2A agents' interaction types.
-    const plan = await this.plan(t, [id], from, to, now, { daily, sketch: daily || t.hasInteractionType });
-    const raw = await this.raw(t, [id], plan.raw, bucket, { percentiles: true, sketch: daily || t.hasInteractionType });
-    const size = daily ? DAY_MS : HOUR_MS;
-    const buckets = new Map<number, Part[]>();
-    const add = (at: unknown, part: Part) => {
-      const key = Math.floor(ms(at) / size) * size;
-      const list = buckets.get(key);
-      if (list) list.push(part);
-      else buckets.set(key, [part]);
-    };
-    for (const r of plan.days) add(r.hour_start, rollupPart('daily', r));
-    for (const r of plan.hours) add(r.hour_start, rollupPart('hourly', r));
-    for (const r of raw) add(r.grp, rawPart(r));
+    const { plan, buckets } = await this.bucketParts(t, id, from, to, bucket, { sketch: bucket === 'day' || t.hasInteractionType }, now);
     const points = [...buckets]
       .sort((a, b) => a[0] - b[0])
       .map(([start, parts]) => {
@@ -162,6 +149,37 @@ export class MetricsQueryService {
       sources: MetricsQueryService.sources(plan),
       points,
     };
+  }
+
+  /**
+   * The parts (rollup rows and raw aggregates) of one entity over [from, to), per hour or day
+   * bucket (keyed by its start, Unix ms), with their sketches when asked: what the series and
+   * the latency heatmap are built from.
+   */
+  async bucketParts(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, o: { sketch: boolean }, now = new Date()) {
+    const daily = bucket === 'day';
+    const plan = await this.plan(t, [id], from, to, now, { daily, sketch: o.sketch });
+    const raw = await this.raw(t, [id], plan.raw, bucket, { percentiles: true, sketch: o.sketch });
+    const size = daily ? DAY_MS : HOUR_MS;
+    const buckets = new Map<number, Part[]>();
+    const add = (at: unknown, part: Part) => {
+      const key = Math.floor(ms(at) / size) * size;
+      const list = buckets.get(key);
+      if (list) list.push(part);
+      else buckets.set(key, [part]);
+    };
+    for (const r of plan.days) add(r.hour_start, rollupPart('daily', r));
+    for (const r of plan.hours) add(r.hour_start, rollupPart('hourly', r));
+    for (const r of raw) add(r.grp, rawPart(r));
+    return { plan, buckets, sources: MetricsQueryService.sources(plan) };
+  }
+
+  /** One entity over [from, to), every part combined (sketches merged for percentiles). */
+  async window(t: MetricTable, id: string, from: Date, to: Date, now = new Date()) {
+    const plan = await this.plan(t, [id], from, to, now, { daily: true, sketch: true });
+    const raw = await this.raw(t, [id], plan.raw, 'none', { percentiles: true, sketch: true });
+    const parts = [...plan.days.map((r) => rollupPart('daily', r)), ...plan.hours.map((r) => rollupPart('hourly', r)), ...raw.map(rawPart)];
+    return { combined: combineParts(parts), sources: MetricsQueryService.sources(plan) };
   }
 
   /** exact=true: every bucket from raw rows with percentile_cont; rows older than raw_complete_from have expired. */

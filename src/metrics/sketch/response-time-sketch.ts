@@ -102,3 +102,16 @@ export class ResponseTimeSketch {
     return out;
   }
 }
+
+/**
+ * The bins of a stored sketch as [representative value (seconds), count], for readers that
+ * need the distribution rather than quantiles (the latency heatmap). Every value counted in
+ * a bin is within RELATIVE_ACCURACY of its representative.
+ */
+export function sketchBins(encoded: Buffer): Array<[value: number, count: number]> {
+  if (encoded.length < 1 || encoded[0] !== SKETCH_VERSION) throw new Error(`unknown sketch version ${encoded[0]}`);
+  const bins: Array<[number, number]> = [];
+  for (let o = 1; o + BIN_BYTES <= encoded.length; o += BIN_BYTES)
+    bins.push([MAPPING.value(encoded.readInt16BE(o)), encoded.readInt32BE(o + 2)]);
+  return bins;
+}

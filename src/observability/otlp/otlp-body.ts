@@ -18,9 +18,9 @@ const fail = (status: HttpStatus, message: string): never => {
 /** The body's format from Content-Type; 415 for anything else. */
 export function otlpFormat(contentType: string | undefined): OtlpFormat {
   const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const format = FORMATS[media];
+  const format = Object.hasOwn(FORMATS, media) ? FORMATS[media] : undefined;
   if (!format) {
-    fail(
+    return fail(
       HttpStatus.UNSUPPORTED_MEDIA_TYPE,
       `Content-Type must be application/x-protobuf or application/json (OTLP/HTTP), not ${media ? `"${media.slice(0, 100)}"` : 'missing'}`,
     );

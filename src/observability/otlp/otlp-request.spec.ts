@@ -83,6 +83,15 @@ describe('readTraceRequest (OTLP/JSON)', () => {
     expect(formatError(jsonBody([jsonSpan({ spanId: 42 })]))).toMatch(/spanId: must be a hex string, got a number/);
     expect(formatError(jsonBody([jsonSpan({ startTimeUnixNano: '-5' })]))).toMatch(/startTimeUnixNano: must be Unix nanoseconds/);
     expect(formatError(jsonBody([jsonSpan({ kind: 'server' })]))).toMatch(/kind: must be an integer enum value/);
+    // Bounded as fixed64 is, whichever way the number is written.
+    expect(formatError(jsonBody([jsonSpan({ endTimeUnixNano: 1e300 })]))).toMatch(/endTimeUnixNano: must be Unix nanoseconds/);
+    expect(formatError(jsonBody([jsonSpan({ endTimeUnixNano: '18446744073709551616' })]))).toMatch(/endTimeUnixNano: must be Unix/);
+    expect(formatError(jsonBody([jsonSpan({ attributes: [{ key: 'n', value: { intValue: 1e300 } }] })]))).toMatch(
+      /intValue: must be a 64-bit/,
+    );
+    expect(formatError(jsonBody([jsonSpan({ attributes: [{ key: '', value: { stringValue: 'x' } }] })]))).toMatch(
+      /attributes\[0\]\.key: is required \(a non-empty string\)/,
+    );
     expect(formatError(jsonBody([jsonSpan({ attributes: [{ value: { stringValue: 'x' } }] })]))).toMatch(
       /attributes\[0\]\.key: is required/,
     );
@@ -160,6 +169,28 @@ describe('readTraceRequest (protobuf)', () => {
     expect(spans[0]).toMatchObject({ traceId: TRACE, spanId: SPAN, parentSpanId: PARENT, kind: 'server', status: 'error', service: 'gw' });
     expect(spans[0].startNanos).toBe(BigInt(ns(NOW - 1000)));
     expect({ ...spans[0].attributes }).toEqual({ 'http.status_code': 200, raw: 'AAEC' });
+  });
+
+  it('refuses an empty attribute key, as the JSON reader does', () => {
+    const body = encodeTraceRequest({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: hex(TRACE),
+                  spanId: hex(SPAN),
+                  startTimeUnixNano: (NOW - 1000) * 1e6,
+                  attributes: [{ key: '', value: { stringValue: 'x' } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(() => readTraceRequest(protobufReader, decodeTraceRequest(body), OPTIONS)).toThrow(/attributes\[0\]\.key: is required/);
   });
 
   it('refuses ids of the wrong length and bytes that are not a request', () => {

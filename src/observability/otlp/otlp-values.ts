@@ -106,7 +106,8 @@ export const jsonReader: OtlpReader = {
   },
   nanos(value, path) {
     if (value === null || value === undefined) return 0n;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value);
+    // Bounded as protobuf's fixed64 is (1e300 is an integer too): what a timestamptz holds (up to year 2554).
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 64) return BigInt(value);
     if (typeof value === 'string' && DECIMAL.test(value) && !value.startsWith('-')) {
       const n = BigInt(value);
       if (n < TWO_64) return n;
@@ -114,7 +115,7 @@ export const jsonReader: OtlpReader = {
     throw new OtlpFormatError(path, 'must be Unix nanoseconds, a non-negative integer (as a decimal string or a number)');
   },
   int(value, path) {
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63) return value;
     if (typeof value === 'string' && DECIMAL.test(value)) {
       const n = BigInt(value);
       if (n < 1n << 63n && n >= -(1n << 63n)) return toIntValue(n);
@@ -195,7 +196,8 @@ export function keyValues(reader: OtlpReader, raw: unknown, path: string, depth 
     const kv = reader.message(list[i], `${path}[${i}]`);
     if (!kv) continue;
     const key = reader.string(kv.key, `${path}[${i}].key`);
-    if (key === null) throw new OtlpFormatError(`${path}[${i}].key`, 'is required');
+    // The same rule in both encodings: protobuf's absent key decodes as '', JSON's may be sent as "".
+    if (key === null || key === '') throw new OtlpFormatError(`${path}[${i}].key`, 'is required (a non-empty string)');
     out[key] = anyValue(reader, kv.value, `${path}[${i}].value`, depth);
   }
   return out;
