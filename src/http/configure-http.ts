@@ -94,6 +94,9 @@ export function configureHttp(app: INestApplication): void {
     guard.beforeBody(req as never, res as never).then(next, (error: unknown) => {
       const body = errors.toApiError(error);
       if (declaresBody(req.headers)) res.setHeader('Connection', 'close');
+      // A blocked address (AuthBlockedException) is told when to come back, as the exception filter does.
+      const retry = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+      if (typeof retry === 'number') res.setHeader('Retry-After', String(retry));
       res.status(body.statusCode).json(body);
     });
   });
