@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { Client } from 'pg';
-import { SpanRecord } from '../src/observability/otlp/otlp-request';
+import { PLAIN_SPAN_FIELDS, SpanRecord } from '../src/observability/otlp/otlp-request';
 import { fmtMs, p, startDatabase, startService, timed } from './support';
 import { protobufBody } from './traces-data';
 
@@ -43,7 +43,7 @@ const id = (bytes: number) => randomBytes(bytes).toString('hex');
 function gatewayTrace(i: number, startMs: number): SpanRecord[] {
   const traceId = id(16);
   const rootId = id(8);
-  const base = { traceId, statusMessage: null, service: 'mcp-gateway', scopeName: 'mcp-gateway', events: [] };
+  const base = { ...PLAIN_SPAN_FIELDS, traceId, statusMessage: null, service: 'mcp-gateway', scopeName: 'mcp-gateway', events: [] };
   const resourceAttributes = { 'service.name': 'mcp-gateway', 'service.version': '1.0.8' };
   const spans: SpanRecord[] = [
     {

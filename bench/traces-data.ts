@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { traceRows } from '../src/observability/ingest/span-rows';
 import { encodeTraceRequest, PbKeyValue, PbSpan } from '../src/observability/otlp/otlp-proto';
-import { SpanRecord } from '../src/observability/otlp/otlp-request';
+import { PLAIN_SPAN_FIELDS, SpanRecord } from '../src/observability/otlp/otlp-request';
 import { batchColumns, CopyColumn, encodeCopyRow, quoteColumns } from '../src/writer/copy-encoding';
 import { tableSchema } from '../src/writer/table-schema';
 
@@ -57,6 +57,7 @@ export function makeTrace(i: number, startMs: number): SpanRecord[] {
     },
     resourceAttributes: resourceOf(rootService),
     events: [],
+    ...PLAIN_SPAN_FIELDS,
   });
   for (let k = 1; k < SPANS_PER_TRACE; k++) {
     const service = SERVICES[(i + k) % SERVICES.length];
@@ -79,6 +80,7 @@ export function makeTrace(i: number, startMs: number): SpanRecord[] {
         : { 'mcp.tool': `tool-${(i * 7 + k) % 50}`, 'rpc.method': 'tools/call', attempt: 1 },
       resourceAttributes: resourceOf(service),
       events: [],
+      ...PLAIN_SPAN_FIELDS,
     });
   }
   return spans;

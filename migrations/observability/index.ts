@@ -2,6 +2,7 @@ import { ObservabilitySchema1795400000003 } from './1795400000003-observability-
 import { ObservabilityPartitionedTraces1795500000000 } from './1795500000000-observability-partitioned-traces';
 import { ObservabilityTraceSummaryFunctions1795600000000 } from './1795600000000-observability-trace-summary-functions';
 import { ObservabilityOtlpMetrics1796060000000 } from './1796060000000-observability-otlp-metrics';
+import { ObservabilitySpanFidelity1796070000000 } from './1796070000000-observability-span-fidelity';
 import { ObservabilitySpanTextSearch1796100000001 } from './1796100000001-observability-span-text-search';
 
 /** Migrations of the observability role, oldest first. */
@@ -10,5 +11,6 @@ export const observabilityMigrations = [
   ObservabilityPartitionedTraces1795500000000,
   ObservabilityTraceSummaryFunctions1795600000000,
   ObservabilityOtlpMetrics1796060000000,
+  ObservabilitySpanFidelity1796070000000,
   ObservabilitySpanTextSearch1796100000001,
 ];

@@ -120,9 +120,22 @@ export interface ExportedTrace {
   failures: string[];
 }
 
+/** What else the exported trace carries (see otlp-export-process.ts). */
+export interface TraceShape {
+  remoteParent?: { traceId: string; spanId: string; traceState: string };
+  rootName?: string;
+  link?: { traceId: string; spanId: string };
+}
+
 /** Runs otlp-export-process.ts: the official SDK and exporter send one trace to `baseUrl`. */
-export function exportWithOfficialSdk(baseUrl: string, token: string, format: ExportFormat, service: string): Promise<ExportedTrace> {
-  return runExportProcess('otlp-export-process.ts', { url: baseUrl, token, format, service });
+export function exportWithOfficialSdk(
+  baseUrl: string,
+  token: string,
+  format: ExportFormat,
+  service: string,
+  shape: TraceShape = {},
+): Promise<ExportedTrace> {
+  return runExportProcess('otlp-export-process.ts', { url: baseUrl, token, format, service, ...shape });
 }
 
 /** The OTEL_EXPORTER_OTLP_PROTOCOL value of each format. */

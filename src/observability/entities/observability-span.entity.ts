@@ -56,6 +56,38 @@ export class ObservabilitySpan {
   @Column({ type: 'varchar', length: 255, nullable: true })
   scopeName: string | null;
 
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  scopeVersion: string | null;
+
+  /** The scope's schema URL, else the resource's. */
+  @Column({ type: 'text', nullable: true })
+  schemaUrl: string | null;
+
+  /** W3C tracestate. */
+  @Column({ type: 'text', nullable: true })
+  traceState: string | null;
+
+  /** OTLP span flags (W3C trace flags; 0x100 parent remoteness known, 0x200 parent remote). */
+  @Column({ type: 'bigint', nullable: true })
+  flags: string | null;
+
+  /** [{ trace_id, span_id, trace_state, flags, attributes, dropped_attributes_count }], null when none. */
+  @Column({ type: 'jsonb', nullable: true })
+  links: unknown[] | null;
+
+  @Column({ type: 'integer', nullable: true })
+  droppedAttributesCount: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  droppedEventsCount: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  droppedLinksCount: number | null;
+
+  /** The templated operation name of /operations and /stats (src/observability/ingest/span-derivations.ts). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  operation: string | null;
+
   @Column({ type: 'jsonb', nullable: true })
   attributes: Record<string, unknown> | null;
 

@@ -91,6 +91,15 @@ export class ObservabilityTrace {
   @Column({ type: 'bigint', default: 0 })
   totalTokens: string;
 
+
+  /** The root's templated operation name. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  operation: string | null;
+
+  /** The root's parent is remote (the top local span was taken as root). */
+  @Column({ type: 'boolean', nullable: true })
+  rootRemote: boolean | null;
+
   @CreateDateColumn({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

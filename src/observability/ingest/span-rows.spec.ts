@@ -1,3 +1,4 @@
+import { PLAIN_SPAN_FIELDS } from '../otlp/otlp-request';
 import { eventId, genAiUsage, timestampOf, traceRows } from './span-rows';
 
 describe('span rows', () => {
@@ -52,6 +53,7 @@ describe('span rows', () => {
         events: [
           { name: 'exception', timeNanos: 1_893_456_000_001_000_000n, attributes: { 'exception.type': 'E', 'exception.message': 'm' } },
         ],
+        ...PLAIN_SPAN_FIELDS,
       },
     ]);
     expect(rows.spans[0]).toMatchObject({ duration_ms: 1.5, start_time: '2030-01-01T00:00:00.000000Z', status: 'error' });

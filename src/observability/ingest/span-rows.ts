@@ -1,6 +1,7 @@
 import { nameUuid } from '../../common/ids';
 import { isoString } from '../../writer/copy-encoding';
-import { EventRecord, SpanRecord } from '../otlp/otlp-request';
+import { EventRecord, LinkRecord, SpanRecord } from '../otlp/otlp-request';
+import { operationName, spanResource } from './span-derivations';
 
 /** Rows of observability_spans and observability_events, keyed by column, for the writer. */
 export interface TraceRows {
@@ -75,11 +76,24 @@ function eventRow(span: SpanRecord, event: EventRecord, index: number): Record<s
   };
 }
 
+/** A link as stored in observability_spans.links (snake_case, as the rows' columns). */
+function linkValue(link: LinkRecord): Record<string, unknown> {
+  return {
+    trace_id: link.traceId,
+    span_id: link.spanId,
+    trace_state: link.traceState,
+    flags: link.flags,
+    attributes: link.attributes,
+    dropped_attributes_count: link.droppedAttributesCount,
+  };
+}
+
 /** The rows of a batch of spans: one per span, one per span event. */
 export function traceRows(spans: readonly SpanRecord[]): TraceRows {
   const rows: TraceRows = { spans: [], events: [] };
   for (const span of spans) {
     const usage = genAiUsage(span.attributes);
+    const resource = spanResource(span.attributes);
     rows.spans.push({
       trace_id: span.traceId,
       span_id: span.spanId,
@@ -98,6 +112,18 @@ export function traceRows(spans: readonly SpanRecord[]): TraceRows {
       model: usage.model,
       input_tokens: usage.input,
       output_tokens: usage.output,
+      trace_state: span.traceState,
+      flags: span.flags,
+      scope_version: span.scopeVersion,
+      schema_url: span.schemaUrl,
+      links: span.links.length ? span.links.map(linkValue) : null,
+      dropped_attributes_count: span.dropped.attributes,
+      dropped_events_count: span.dropped.events,
+      dropped_links_count: span.dropped.links,
+      operation: operationName(span.name, span.attributes),
+      resource_type: resource.type,
+      resource_name: resource.name,
+      resource_id: resource.id,
     });
     for (let i = 0; i < span.events.length; i++) rows.events.push(eventRow(span, span.events[i], i));
   }

@@ -76,20 +76,12 @@ function otelTags(span: TraceSpan): JaegerTag[] {
   const tags: JaegerTag[] = [];
   if (span.kind && span.kind !== 'unspecified') tags.push(jaegerTag('span.kind', span.kind));
   if (span.scope_name) tags.push(jaegerTag('otel.scope.name', span.scope_name));
-  const version = (span as { scope_version?: string | null }).scope_version;
-  if (version) tags.push(jaegerTag('otel.scope.version', version));
+  if (span.scope_version) tags.push(jaegerTag('otel.scope.version', span.scope_version));
   if (span.status === 'ok') tags.push(jaegerTag('otel.status_code', 'OK'));
   if (span.status === 'error') tags.push(jaegerTag('otel.status_code', 'ERROR'), jaegerTag('error', true));
   if (span.status_message) tags.push(jaegerTag('otel.status_description', span.status_message));
-  const traceState = (span as { trace_state?: string | null }).trace_state;
-  if (traceState) tags.push(jaegerTag('w3c.tracestate', traceState));
+  if (span.trace_state) tags.push(jaegerTag('w3c.tracestate', span.trace_state));
   return tags;
-}
-
-/** A span link, as the native trace answers it once links are stored (trace id, span id, attributes). */
-interface SpanLink {
-  trace_id: string;
-  span_id: string;
 }
 
 export function toJaegerTrace(trace: TraceDetail): JaegerTrace {
@@ -110,9 +102,9 @@ export function toJaegerTrace(trace: TraceDetail): JaegerTrace {
       references.push({ refType: 'CHILD_OF', traceID: trace.trace_id, spanID: span.parent_span_id });
       if (!inTrace.has(span.parent_span_id)) warnings.push(`parent span ${span.parent_span_id} is not stored (a remote or lost parent)`);
     }
-    for (const link of (span as { links?: SpanLink[] }).links ?? [])
+    for (const link of span.links)
       references.push({ refType: 'FOLLOWS_FROM', traceID: link.trace_id, spanID: link.span_id });
-    const flags = (span as { flags?: number | null }).flags;
+    const flags = span.flags;
     const start = isoMicros(span.start_time);
     return {
       traceID: trace.trace_id,

@@ -38,23 +38,43 @@ export interface PbEvent {
   attributes?: PbKeyValue[] | null;
 }
 
+export interface PbLink {
+  traceId?: Uint8Array | null;
+  spanId?: Uint8Array | null;
+  traceState?: string | null;
+  attributes?: PbKeyValue[] | null;
+  droppedAttributesCount?: number | null;
+  flags?: number | null;
+}
+
 export interface PbSpan {
   traceId?: Uint8Array | null;
   spanId?: Uint8Array | null;
+  traceState?: string | null;
   parentSpanId?: Uint8Array | null;
+  flags?: number | null;
   name?: string | null;
   kind?: number | null;
   startTimeUnixNano?: Int64 | null;
   endTimeUnixNano?: Int64 | null;
   attributes?: PbKeyValue[] | null;
+  droppedAttributesCount?: number | null;
   events?: PbEvent[] | null;
+  droppedEventsCount?: number | null;
+  links?: PbLink[] | null;
+  droppedLinksCount?: number | null;
   status?: { code?: number | null; message?: string | null } | null;
 }
 
 export interface PbExportTraceServiceRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: PbKeyValue[] | null } | null;
-    scopeSpans?: Array<{ scope?: { name?: string | null; version?: string | null } | null; spans?: PbSpan[] | null }> | null;
+    scopeSpans?: Array<{
+      scope?: { name?: string | null; version?: string | null } | null;
+      spans?: PbSpan[] | null;
+      schemaUrl?: string | null;
+    }> | null;
+    schemaUrl?: string | null;
   }> | null;
 }
 

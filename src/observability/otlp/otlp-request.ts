@@ -1,4 +1,4 @@
-import { keyValues, OtlpFormatError, OtlpReader } from './otlp-values';
+import { keyValues, OtlpFormatError, otlpInt32, OtlpReader } from './otlp-values';
 
 /**
  * An ExportTraceServiceRequest (decoded protobuf or parsed OTLP/JSON) turned into spans.
@@ -23,10 +23,24 @@ export interface EventRecord {
   attributes: Record<string, unknown>;
 }
 
+/** A link to a span of this or another trace (OTLP Span.Link). */
+export interface LinkRecord {
+  traceId: string;
+  spanId: string;
+  traceState: string | null;
+  flags: number;
+  attributes: Record<string, unknown>;
+  droppedAttributesCount: number;
+}
+
 export interface SpanRecord {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
+  /** W3C tracestate of the span's context. */
+  traceState: string | null;
+  /** OTLP span flags: W3C trace flags (low byte), 0x100 "parent remoteness known", 0x200 "parent is remote". */
+  flags: number;
   name: string;
   kind: (typeof SPAN_KINDS)[number];
   startNanos: bigint;
@@ -35,11 +49,30 @@ export interface SpanRecord {
   statusMessage: string | null;
   service: string | null;
   scopeName: string | null;
+  scopeVersion: string | null;
+  /** The scope's schema URL, else the resource's. */
+  schemaUrl: string | null;
   attributes: Record<string, unknown>;
   /** Shared by every span of one resource. */
   resourceAttributes: Record<string, unknown>;
   events: EventRecord[];
+  links: LinkRecord[];
+  /** What the SDK dropped before sending (its limits): attributes, events, links. */
+  dropped: { attributes: number; events: number; links: number };
 }
+
+/** A uint32 (flags, dropped counts); 0 when absent. */
+const count = (value: unknown, path: string): number => otlpInt32(value, path) >>> 0;
+
+/** The fidelity fields of a span that has none of them (spans built in code: benchmarks, specs). */
+export const PLAIN_SPAN_FIELDS: Pick<SpanRecord, 'traceState' | 'flags' | 'scopeVersion' | 'schemaUrl' | 'links' | 'dropped'> = {
+  traceState: null,
+  flags: 0,
+  scopeVersion: null,
+  schemaUrl: null,
+  links: [],
+  dropped: { attributes: 0, events: 0, links: 0 },
+};
 
 export interface ReadOptions {
   /** Spans starting before this (Unix ms) are rejected: retention already dropped their partition. */
@@ -83,6 +116,7 @@ export function readTraceRequest(reader: OtlpReader, body: unknown, options: Rea
     if (!rs) continue;
     const resource = reader.message(rs.resource, `${rPath}.resource`);
     const resourceAttributes = keyValues(reader, resource?.attributes, `${rPath}.resource.attributes`);
+    const resourceSchema = reader.string(rs.schemaUrl, `${rPath}.schemaUrl`) || null;
     const serviceName = resourceAttributes['service.name'];
     const service = typeof serviceName === 'string' && serviceName !== '' ? serviceName.slice(0, 255) : null;
     const scopeSpans = reader.list(rs.scopeSpans, `${rPath}.scopeSpans`);
@@ -92,12 +126,14 @@ export function readTraceRequest(reader: OtlpReader, body: unknown, options: Rea
       if (!ss) continue;
       const scope = reader.message(ss.scope, `${sPath}.scope`);
       const scopeName = reader.string(scope?.name, `${sPath}.scope.name`)?.slice(0, 255) || null;
+      const scopeVersion = reader.string(scope?.version, `${sPath}.scope.version`)?.slice(0, 255) || null;
+      const schemaUrl = reader.string(ss.schemaUrl, `${sPath}.schemaUrl`) || resourceSchema;
       const spans = reader.list(ss.spans, `${sPath}.spans`);
       total += spans.length;
       if (total > options.maxSpans) throw new OtlpTooManySpans(options.maxSpans);
       for (let i = 0; i < spans.length; i++) {
         const path = `${sPath}.spans[${i}]`;
-        const outcome = readSpan(reader, spans[i], path, { service, scopeName, resourceAttributes }, options);
+        const outcome = readSpan(reader, spans[i], path, { service, scopeName, scopeVersion, schemaUrl, resourceAttributes }, options);
         if (typeof outcome === 'string') {
           result.rejected++;
           if (result.reasons.length < MAX_REASONS) result.reasons.push(`${path}: ${outcome}`);
@@ -116,6 +152,8 @@ export function readTraceRequest(reader: OtlpReader, body: unknown, options: Rea
 interface SpanContext {
   service: string | null;
   scopeName: string | null;
+  scopeVersion: string | null;
+  schemaUrl: string | null;
   resourceAttributes: Record<string, unknown>;
 }
 
@@ -127,6 +165,8 @@ function readSpan(reader: OtlpReader, raw: unknown, path: string, ctx: SpanConte
   const traceId = reader.id(span.traceId, 16, `${path}.traceId`);
   const spanId = reader.id(span.spanId, 8, `${path}.spanId`);
   const parentSpanId = reader.id(span.parentSpanId, 8, `${path}.parentSpanId`);
+  const traceState = reader.string(span.traceState, `${path}.traceState`) || null;
+  const flags = count(span.flags, `${path}.flags`);
   const name = reader.string(span.name, `${path}.name`) ?? '';
   const kind = reader.enumValue(span.kind, KIND_ENUM, `${path}.kind`);
   const startNanos = reader.nanos(span.startTimeUnixNano, `${path}.startTimeUnixNano`);
@@ -144,6 +184,12 @@ function readSpan(reader: OtlpReader, raw: unknown, path: string, ctx: SpanConte
       attributes: keyValues(reader, event.attributes, `${ePath}.attributes`),
     };
   });
+  const links = readLinks(reader, span.links, `${path}.links`);
+  const dropped = {
+    attributes: count(span.droppedAttributesCount, `${path}.droppedAttributesCount`),
+    events: count(span.droppedEventsCount, `${path}.droppedEventsCount`),
+    links: count(span.droppedLinksCount, `${path}.droppedLinksCount`),
+  };
 
   if (!traceId || traceId === ZERO_TRACE) return 'traceId is missing or all zeros';
   if (!spanId || spanId === ZERO_SPAN) return 'spanId is missing or all zeros';
@@ -156,6 +202,8 @@ function readSpan(reader: OtlpReader, raw: unknown, path: string, ctx: SpanConte
     traceId,
     spanId,
     parentSpanId: parentSpanId === ZERO_SPAN ? null : parentSpanId,
+    traceState,
+    flags,
     name: name.slice(0, 255),
     kind: SPAN_KINDS[kind] ?? 'unspecified',
     startNanos,
@@ -164,8 +212,33 @@ function readSpan(reader: OtlpReader, raw: unknown, path: string, ctx: SpanConte
     statusMessage,
     service: ctx.service,
     scopeName: ctx.scopeName,
+    scopeVersion: ctx.scopeVersion,
+    schemaUrl: ctx.schemaUrl,
     attributes,
     resourceAttributes: ctx.resourceAttributes,
     events,
+    links,
+    dropped,
   };
+}
+
+/** A span's links; one with no (or all-zero) ids links to nothing and is left out. */
+function readLinks(reader: OtlpReader, raw: unknown, path: string): LinkRecord[] {
+  const links: LinkRecord[] = [];
+  const list = reader.list(raw, path);
+  for (let i = 0; i < list.length; i++) {
+    const lPath = `${path}[${i}]`;
+    const link = reader.message(list[i], lPath) ?? {};
+    const traceId = reader.id(link.traceId, 16, `${lPath}.traceId`);
+    const spanId = reader.id(link.spanId, 8, `${lPath}.spanId`);
+    const record = {
+      traceState: reader.string(link.traceState, `${lPath}.traceState`) || null,
+      flags: count(link.flags, `${lPath}.flags`),
+      attributes: keyValues(reader, link.attributes, `${lPath}.attributes`),
+      droppedAttributesCount: count(link.droppedAttributesCount, `${lPath}.droppedAttributesCount`),
+    };
+    if (!traceId || traceId === ZERO_TRACE || !spanId || spanId === ZERO_SPAN) continue;
+    links.push({ traceId, spanId, ...record });
+  }
+  return links;
 }

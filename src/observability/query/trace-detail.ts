@@ -23,10 +23,34 @@ export interface TraceSpan {
   attributes: Record<string, unknown>;
   resource_attributes: Record<string, unknown>;
   scope_name: string | null;
+  scope_version: string | null;
+  schema_url: string | null;
+  /** W3C tracestate of the span's context. */
+  trace_state: string | null;
+  /** OTLP span flags: W3C trace flags, 0x100 parent remoteness known, 0x200 parent remote. */
+  flags: number | null;
+  links: SpanLink[];
+  dropped_attributes_count: number | null;
+  dropped_events_count: number | null;
+  dropped_links_count: number | null;
+  /** The operation it counts under in /operations and /stats (templated; `name` is as sent). */
+  operation: string | null;
+  resource_type: string | null;
+  resource_name: string | null;
+  resource_id: string | null;
   model: string | null;
   input_tokens: number | null;
   output_tokens: number | null;
   events: SpanEvent[];
+}
+
+export interface SpanLink {
+  trace_id: string;
+  span_id: string;
+  trace_state: string | null;
+  flags: number;
+  attributes: Record<string, unknown>;
+  dropped_attributes_count: number;
 }
 
 export interface TraceDetail {
@@ -54,8 +78,10 @@ export interface TraceSummaryRow {
   output_tokens: string | number | null;
 }
 
-export type SpanRow = Omit<TraceSpan, 'events' | 'attributes' | 'resource_attributes' | 'input_tokens' | 'output_tokens'> & {
+export type SpanRow = Omit<TraceSpan, 'events' | 'attributes' | 'resource_attributes' | 'input_tokens' | 'output_tokens' | 'links' | 'flags'> & {
   trace_id: string;
+  links: SpanLink[] | null;
+  flags: string | number | null;
   attributes: Record<string, unknown> | null;
   resource_attributes: Record<string, unknown> | null;
   input_tokens: string | number | null;
@@ -99,6 +125,8 @@ export function assembleTraces(
       ...s,
       attributes: s.attributes ?? {},
       resource_attributes: s.resource_attributes ?? {},
+      links: s.links ?? [],
+      flags: count(s.flags),
       input_tokens: count(s.input_tokens),
       output_tokens: count(s.output_tokens),
       events: eventsBySpan.get(`${trace_id}/${s.span_id}`) ?? [],

@@ -183,7 +183,9 @@ export class TraceQueryService {
     const spans: SpanRow[] = await this.db.query(
       `SELECT s.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.service, ${isoText('s.start_time')} AS start_time,
               ${isoText('s.end_time')} AS end_time, s.duration_ms, s.status, s.status_message, s.attributes,
-              s.resource_attributes, s.scope_name, s.model, s.input_tokens, s.output_tokens
+              s.resource_attributes, s.scope_name, s.scope_version, s.schema_url, s.trace_state, s.flags, s.links,
+              s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count, s.operation,
+              s.resource_type, s.resource_name, s.resource_id, s.model, s.input_tokens, s.output_tokens
          FROM observability_spans s WHERE s.trace_id = ANY($1)${within}
         ORDER BY s.trace_id, s.start_time, s.parent_span_id IS NOT NULL, s.span_id`,
       [ids, ...rangeParams],
@@ -207,11 +209,11 @@ export class TraceQueryService {
     return { from: from.toISOString(), to: to.toISOString(), services: rows.map((r) => r.service) };
   }
 
-  /** Span names (with their kind) of `service` in the window, of one kind when given: Jaeger's operations. */
+  /** Operations (templated span names, src/observability/ingest/span-derivations.ts) with their kind of `service` in the window, of one kind when given: Jaeger's operations. */
   async spanOperations(filter: TraceFilter & { service: string }, kind?: string): Promise<Array<{ name: string; kind: string }>> {
     const { from, to } = windowOf(filter);
     return this.db.query(
-      `SELECT DISTINCT s.name, s.kind FROM observability_spans s
+      `SELECT DISTINCT coalesce(s.operation, s.name) AS name, s.kind FROM observability_spans s
         WHERE s.service = $1 AND s.start_time >= $2 AND s.start_time < $3 AND ($4::text IS NULL OR s.kind = $4)
         ORDER BY 1, 2 LIMIT 10000`,
       [filter.service, from, to, kind ?? null],
@@ -236,11 +238,11 @@ export class TraceQueryService {
     );
   }
 
-  /** Root operations (root span names) in the window, of traces whose root ran in `service` when given. */
+  /** Root operations (the root spans' templated names) in the window, of traces whose root ran in `service` when given. */
   async operations(filter: TraceFilter) {
     const { from, to } = windowOf(filter);
     const rows: Array<{ service: string | null; name: string; traces: number }> = await this.db.query(
-      `SELECT root_service AS service, name, count(*)::int AS traces FROM observability_traces
+      `SELECT root_service AS service, coalesce(operation, name) AS name, count(*)::int AS traces FROM observability_traces
         WHERE start_time >= $1 AND start_time < $2 AND name IS NOT NULL AND ($3::text IS NULL OR root_service = $3)
         GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 1000`,
       [from, to, filter.service ?? null],
@@ -248,18 +250,18 @@ export class TraceQueryService {
     return { from: from.toISOString(), to: to.toISOString(), operations: rows };
   }
 
-  /** Per operation (span name, per service): count, error rate and duration percentiles, over the window or per bucket. */
+  /** Per operation (templated span name, per service): count, error rate and duration percentiles, over the window or per bucket. */
   async stats(filter: TraceFilter, bucket: StatBucket | undefined) {
     const { from, to } = windowOf(filter);
     const bucketSql = bucket ? `date_trunc('${STAT_BUCKETS[bucket]}', s.start_time, 'UTC')` : 'NULL::timestamptz';
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT s.service, s.name AS operation, ${bucket ? isoText(bucketSql) : 'NULL'} AS bucket_start,
+      `SELECT s.service, coalesce(s.operation, s.name) AS operation, ${bucket ? isoText(bucketSql) : 'NULL'} AS bucket_start,
               count(*)::int AS count, (count(*) FILTER (WHERE s.status = 'error'))::int AS error_count,
               percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY s.duration_ms) AS pct
          FROM observability_spans s
         WHERE s.start_time >= $1 AND s.start_time < $2 AND ($3::text IS NULL OR s.service = $3)
-        GROUP BY s.service, s.name, ${bucketSql}
-        ORDER BY s.service, s.name, ${bucketSql} LIMIT 10000`,
+        GROUP BY 1, 2, ${bucketSql}
+        ORDER BY 1, 2, ${bucketSql} LIMIT 10000`,
       [from, to, filter.service ?? null],
     );
     return {

@@ -59,6 +59,9 @@ const SPAN_SLACK = `interval '1 day'`;
 /** A timestamptz as ISO 8601 text with microseconds (a JS Date would keep only milliseconds). */
 export const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** A span or trace named so: as sent, or by its templated operation (POST /servers/{id}/mcp). */
+const named = (alias: 's' | 't', param: string) => `(${alias}.name = ${param} OR ${alias}.operation = ${param})`;
+
 export const SUMMARY_COLUMNS = `t.trace_id, t.name AS root_name, t.root_service, ${isoText('t.start_time')} AS start_time,
   ${isoText('t.end_time')} AS end_time, t.duration_ms, t.span_count, t.error_count, t.status, t.services, t.models,
   t.input_tokens, t.output_tokens, t.total_tokens`;
@@ -80,11 +83,11 @@ export function searchQuery(
   const { from, to } = windowOf(filter, now);
   const where = [`t.start_time >= ${p(from.toISOString())}`, `t.start_time < ${p(to.toISOString())}`];
   if (filter.service) where.push(`t.services @> ARRAY[${p(filter.service)}::text]`);
-  if (filter.name) where.push(`t.name = ${p(filter.name)}`);
+  if (filter.name) where.push(named('t', p(filter.name)));
   if (filter.operation) {
     const service = filter.service ? ` AND s.service = ${p(filter.service)}` : '';
     where.push(
-      `EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))} AND s.name = ${p(filter.operation)}${service})`,
+      `EXISTS (SELECT 1 FROM ${traceSpans(p(from.toISOString()), p(to.toISOString()))} AND ${named('s', p(filter.operation))}${service})`,
     );
   }
   if (filter.status) where.push(`t.status = ${p(filter.status)}`);
