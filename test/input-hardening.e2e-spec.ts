@@ -108,7 +108,18 @@ describe('input hardening, second pass', () => {
       expect(closed).toBe(true);
       expect(performance.now() - started).toBeLessThan(5000);
     }
-    // Chunked, never finished; and a viewer writing is refused as soon as the route is known (403 after the body, as before).
+    // A token that holds none of the permissions the route may need: 403, before the body too.
+    const denied = await rawRequest(
+      port(),
+      `POST /API/v1/tools/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${viewer.token}\r\nContent-Type: application/json\r\nContent-Length: 4194304\r\n\r\n`,
+    );
+    expect(denied.text).toMatch(/^HTTP\/1\.1 403 /);
+    expect(denied.text).toMatch(/registry\.write/);
+    expect(denied.closed).toBe(true);
+    // An unknown route stays a 404 for a token that may not write, and the route a viewer may use answers.
+    expect((await app.request('POST', '/api/v1/no-such-route', { token: viewer.token, body: { a: 1 } })).status).toBe(404);
+    expect((await app.request('POST', '/api/v1/traces/saved-queries', { token: viewer.token, body: {} })).status).toBe(400);
+    // Chunked, never finished; and a viewer writing is refused as soon as the route is known.
     const chunked = await rawRequest(
       port(),
       `PUT /api/v1/tools/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{"a":`,

@@ -256,6 +256,17 @@ describe('traces: OTLP receiver and query API', () => {
     expect((await postJson(body, viewer.token)).status).toBe(403);
     expect((await postJson(body, '')).status).toBe(401);
     expect((await postJson(body, developer.token)).status).toBe(200);
+    // Refused from the headers by the receiver itself, in the request's encoding: a google.rpc.Status.
+    for (const [token, code] of [['', 16], [viewer.token, 7]] as const) {
+      const refused = await fetch(`${app.baseUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/x-protobuf' },
+        body: Buffer.from('irrelevant'),
+      });
+      expect(refused.status).toBe(code === 16 ? 401 : 403);
+      expect(refused.headers.get('content-type')).toBe('application/x-protobuf');
+      expect(decodeStatus(Buffer.from(await refused.arrayBuffer())).code).toBe(code);
+    }
     expect((await app.get('/api/v1/traces', viewer.token)).status).toBe(200);
     expect((await app.get('/api/v1/traces', null)).status).toBe(401);
     expect((await app.get(`/api/v1/traces/${hexId(16)}`, viewer.token)).status).toBe(404);

@@ -2,7 +2,9 @@ import { AuthSettings, InjectSettings } from '../config/settings';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Authenticator } from './authenticator';
+import type { RouteMatch } from '../http/route-table';
 import { PERMISSION_KEY } from './decorators';
+import { hasPermission } from './permissions';
 import { HttpRequest, HttpResponse, Principal, requestMeta } from './principal';
 import { Exposure, routePolicy } from './route-policy';
 
@@ -42,13 +44,20 @@ export class AuthGuard implements CanActivate {
 
   /**
    * For the HTTP set-up, in front of the body parser: a request to a route that is not public
-   * (by path, or by the permission its route declares, `declared`, found by the HTTP set-up) is authenticated from its headers alone, so
-   * a request without a valid token is refused (401, or 429 when its address is blocked)
-   * before a byte of its body is read, whatever it declares. The guard then finds the
-   * principal on the request and decides the route's permission.
+   * (by path) is authenticated from its headers alone, so a request without a valid token is
+   * refused (401, or 429 when its address is blocked) before a byte of its body is read,
+   * whatever it declares. `route` holds what the routes the router may pick declare (http/route-table.ts):
+   * a token that holds none of their permissions is refused (403) before the body too. Anything
+   * else is decided by canActivate after routing, which finds the principal on the request: an
+   * unknown route stays a 404, and a grant is audited once.
    */
-  async beforeBody(req: HttpRequest, res: HttpResponse, declared?: string): Promise<void> {
-    if (!routePolicy(req.path, req.method, declared, this.exposure).public) await this.authenticate(req, res);
+  async beforeBody(req: HttpRequest, res: HttpResponse, route: RouteMatch | null): Promise<void> {
+    if (routePolicy(req.path, req.method, undefined, this.exposure).public) return;
+    const principal = await this.authenticate(req, res);
+    const needed = (route?.declared ?? []).map((declared) => routePolicy(req.path, req.method, declared, this.exposure));
+    const permissions = needed.flatMap((policy) => (policy.public ? [] : [policy.permission]));
+    if (permissions.length === needed.length && permissions.length > 0 && !permissions.some((p) => hasPermission(principal.permissions, p)))
+      this.authenticator.authorize(principal, requestMeta(req), permissions[0], MUTATING.has(req.method));
   }
 
   /** The caller of a request that needs a token: its principal (usage tracked), or the refusal (401, 429). */

@@ -87,20 +87,25 @@ export function configureHttp(app: INestApplication): void {
     res.once('close', finish);
     next();
   });
-  // Authentication from the headers, before any body is read (auth/auth.guard.ts). A refused
+  // OTLP/HTTP: the receivers (src/otlp) read their bodies themselves (protobuf or JSON, gzip,
+  // limits checked while inflating) and decide the token, the permission and the room in the
+  // buffers before reading, so the JSON parser
+  // and the check below leave those paths alone, as the router matches them.
+  for (const path of OTLP_PATHS) ownBodyRoute(express, path);
+  // Authentication and permission from the headers, before any body is read (auth/auth.guard.ts). A refused
   // request that declares a body is answered with `Connection: close`: its unread (or never
   // sent) body cannot be taken for the next request on the connection, and nothing waits for it.
   const guard = app.get(AuthGuard, { strict: false });
-  const declaredPermission = routePermissions(app);
+  const routeOf = routePermissions(app);
   const errors = new HttpExceptionFilter();
   // A request without a body is left to the guard, after routing: its route's own error shape
-  // (the Jaeger API's) applies, and nothing is read early that could do harm.
+  // (the Jaeger API's) applies, and there is nothing to read that could do harm.
   express.use((req: HttpRequest & { id?: unknown }, res: HttpResponse, next: () => void) => {
-    if (!declaresBody(req.headers)) return next();
+    if (!declaresBody(req.headers) || readsOwnBody(req)) return next();
     // The request id now (pino-http keeps it): the auth events and a refusal here carry it too.
     req.id ??= requestId(req as never, res as never);
     const path = req.url.split('?')[0];
-    guard.beforeBody(req as never, res as never, declaredPermission(req.method, path)).then(next, (error: unknown) => {
+    guard.beforeBody(req as never, res as never, routeOf(req.method, path)).then(next, (error: unknown) => {
       res.setHeader('Connection', 'close');
       errors.send(error, res as never);
     });
@@ -115,10 +120,6 @@ export function configureHttp(app: INestApplication): void {
     res.setHeader('Retry-After', String(seconds));
     res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `write buffers are full; retry after ${seconds} s` });
   });
-  // OTLP/HTTP: the receivers (src/otlp) read their bodies themselves (protobuf or JSON, gzip,
-  // limits checked while inflating) and wait for buffer room before reading, so the JSON parser
-  // leaves those paths alone, as the router matches them.
-  for (const path of OTLP_PATHS) ownBodyRoute(express, path);
   express.use(requireUtf8Json);
   express.use('/api', requireJsonBodies);
   express.useBodyParser('json', {

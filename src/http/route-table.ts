@@ -18,12 +18,19 @@ const join = (...parts: Array<string | string[] | undefined>) =>
     .filter(Boolean)
     .join('/')}`;
 
+/** What the router may route a request to: the permission each matching route declares (undefined: none declared). */
+export interface RouteMatch {
+  declared: ReadonlyArray<string | undefined>;
+}
+
 /**
  * The permission each controller route declares (@RequirePermission), matched the way the router
- * matches (path-to-regexp, case-insensitive, a trailing slash allowed): so a decision made before
- * routing (authentication before the body) knows a route that declares itself public.
+ * matches (path-to-regexp, case-insensitive, a trailing slash allowed): so the decision made
+ * before the body is read (auth/auth.guard.ts, beforeBody) knows what the route needs. Every
+ * route that matches is returned, since only the router knows which of them wins; null when
+ * none does (the router answers 404, whoever asks).
  */
-export function routePermissions(app: INestApplication): (method: string, path: string) => string | undefined {
+export function routePermissions(app: INestApplication): (method: string, path: string) => RouteMatch | null {
   const routes: Route[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
@@ -50,5 +57,9 @@ export function routePermissions(app: INestApplication): (method: string, path: 
       }
     }
   }
-  return (method, path) => routes.find((r) => (r.method === method.toUpperCase() || r.method === 'ALL') && r.pattern.test(path))?.declared;
+  return (method, path) => {
+    const verb = method.toUpperCase();
+    const matching = routes.filter((r) => (r.method === verb || r.method === 'ALL') && r.pattern.test(path));
+    return matching.length > 0 ? { declared: matching.map((r) => r.declared) } : null;
+  };
 }
