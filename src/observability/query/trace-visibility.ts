@@ -5,12 +5,17 @@
  * for a private tool. Mappings as data: one entry per entity type.
  */
 
-/** Span attribute keys that carry an entity's id in core, per registry path. */
+/**
+ * Span attribute keys that carry an entity's id in core, per registry path: the semantic
+ * names, and those ContextForge sends (`server_id` on `tool.invoke` through a virtual server,
+ * `contextforge.*` on `mcp.client.call`, `tool.gateway_id`; ../shared/reference/contextforge-spans.md).
+ */
 export const ENTITY_ID_ATTRIBUTES: ReadonlyArray<{ path: string; keys: readonly string[] }> = [
-  { path: 'tools', keys: ['tool.id'] },
+  { path: 'tools', keys: ['tool.id', 'contextforge.tool.id'] },
   { path: 'prompts', keys: ['prompt.id'] },
   { path: 'resources', keys: ['resource.id'] },
-  { path: 'servers', keys: ['server.id'] },
+  { path: 'servers', keys: ['server.id', 'server_id'] },
+  { path: 'gateways', keys: ['gateway.id', 'tool.gateway_id', 'contextforge.gateway_id'] },
   { path: 'a2a-agents', keys: ['a2a.agent.id', 'agent.id'] },
 ];
 
