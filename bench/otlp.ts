@@ -12,6 +12,7 @@
  *   metrics 5. COPY of the metric rows the receiver writes (built by its own decoding and mapping);
  *           6. HTTP: the same ExportMetricsServiceRequests to POST /v1/metrics.
  *
+ * First, the receiver's own steps (decode, read, rows, COPY text) in this process: CPU per span.
  * Each end-to-end run is timed from the first request until the writer reports every row
  * committed; refusals (429/503, RESOURCE_EXHAUSTED/UNAVAILABLE) are retried after the wait they
  * answer. Stored rows and trace summaries are counted after each run.
@@ -23,6 +24,7 @@
  */
 import { Client as GrpcClient, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
 import { decodeSignalRequest, encodeSignalRequest } from '../src/observability/otlp/otlp-proto';
+import { readTraceRequest } from '../src/observability/otlp/otlp-request';
 import { readMetricsRequest } from '../src/observability/otlp/otlp-metrics-request';
 import { protobufReader } from '../src/observability/otlp/otlp-values';
 import { traceRows } from '../src/observability/ingest/span-rows';
@@ -125,6 +127,47 @@ async function grpcAll(port: number, bodies: Buffer[]): Promise<number> {
   }
 }
 
+/**
+ * CPU per span of the receiver's own steps, in this process over the same bodies: protobuf
+ * decoding, reading (validation), rows, COPY encoding (with the chunk's join into one buffer).
+ * Less disturbed by neighbours than the end-to-end figures (CPU time, not wall time).
+ */
+function stageCosts(bodies: Buffer[], copy: TableCopy): void {
+  const options = { oldestMs: 0, newestMs: Number.MAX_SAFE_INTEGER, maxSpans: Number.MAX_SAFE_INTEGER };
+  const cpu = { decode: 0, read: 0, rows: 0, encode: 0 };
+  const used = (since: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(since);
+    return d.user + d.system;
+  };
+  let spans = 0;
+  for (let round = 0; round < 3; round++)
+    for (const body of bodies) {
+      let t = process.cpuUsage();
+      const message = decodeSignalRequest('traces', body);
+      const decode = used(t);
+      t = process.cpuUsage();
+      const read = readTraceRequest(protobufReader, message, options).spans;
+      const reading = used(t);
+      t = process.cpuUsage();
+      const rows = traceRows(read).spans;
+      const building = used(t);
+      t = process.cpuUsage();
+      Buffer.from(copy.text(rows));
+      const encoding = used(t);
+      if (round === 0) continue; // warm-up
+      Object.assign(cpu, {
+        decode: cpu.decode + decode,
+        read: cpu.read + reading,
+        rows: cpu.rows + building,
+        encode: cpu.encode + encoding,
+      });
+      spans += read.length;
+    }
+  const each = Object.entries(cpu).map(([stage, µs]) => `${stage} ${(µs / spans).toFixed(1)}`);
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0) / spans;
+  console.log(`  receiver CPU per span, µs (this process): ${each.join(', ')}; total ${total.toFixed(1)}`);
+}
+
 /** The spans part: bare COPY, COPY with the trigger, gRPC, HTTP; figures and ratios. */
 async function spans(url: string, service: Service, grpcPort: number, httpPort: number): Promise<void> {
   const traces = Math.ceil(SPANS / SPANS_PER_TRACE);
@@ -171,6 +214,7 @@ async function spans(url: string, service: Service, grpcPort: number, httpPort: 
   await endToEnd(() => postAll(httpPort, TOKEN, '/v1/traces', bodies.slice(0, warm), CLIENTS), warmSpans);
   await reset(url);
 
+  stageCosts(bodies, copy);
   const rounds = new Rounds(total, 'spans/s');
   let refused = 0;
   for (let round = 0; round < ROUNDS; round++) {

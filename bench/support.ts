@@ -173,11 +173,9 @@ export class TableCopy {
     this.columnList = quoteColumns(this.columns.map((c) => c.name));
   }
 
-  /** COPY text of the rows. */
+  /** COPY text of the rows, as the writer joins a chunk of them. */
   text(rows: readonly Record<string, unknown>[]): string {
-    let out = '';
-    for (const row of rows) out += encodeCopyRow(row, this.columns);
-    return out;
+    return rows.map((row) => encodeCopyRow(row, this.columns)).join('');
   }
 
   async copy(client: Client, chunks: string[], options: { triggers: boolean } = { triggers: true }): Promise<void> {
