@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { DataSource } from 'typeorm';
-import { traceRows } from '../src/observability/ingest/span-rows';
 import { encodeTraceRequest, PbKeyValue, PbSpan } from '../src/observability/otlp/otlp-proto';
 import { PLAIN_SPAN_FIELDS, SpanRecord } from '../src/observability/otlp/otlp-request';
-import { batchColumns, CopyColumn, encodeCopyRow, quoteColumns } from '../src/writer/copy-encoding';
-import { tableSchema } from '../src/writer/table-schema';
 
-/** Synthetic traces for bench/traces.ts: a gateway request fanning out to tools and an LLM. */
+/** Synthetic traces for bench/traces.ts and bench/otlp.ts: a gateway request fanning out to tools and an LLM. */
 
 export const SPANS_PER_TRACE = 20;
 export const SERVICES = ['gateway', 'tools-a', 'tools-b', 'llm-proxy', 'auth', 'registry', 'search', 'billing'];
@@ -120,31 +112,4 @@ export function protobufBody(spans: SpanRecord[]): Buffer {
       ],
     })),
   });
-}
-
-/** COPY text of the span rows the receiver would write, with the writer's own encoder. */
-export class SpanCopy {
-  private readonly columns: CopyColumn[];
-  readonly columnList: string;
-
-  constructor(ds: DataSource, sample: SpanRecord[]) {
-    const schema = tableSchema(ds, 'observability_spans');
-    this.columns = batchColumns(traceRows(sample).spans, schema.columns, 'observability_spans');
-    this.columnList = quoteColumns(this.columns.map((c) => c.name));
-  }
-
-  text(spans: SpanRecord[]): string {
-    return traceRows(spans)
-      .spans.map((r) => encodeCopyRow(r, this.columns))
-      .join('');
-  }
-
-  /** One transaction, synchronous_commit off, the table's trigger included (it is part of the table). */
-  async copy(client: Client, chunks: string[], triggers = true): Promise<void> {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL synchronous_commit = off');
-    if (!triggers) await client.query('SET LOCAL session_replication_role = replica');
-    await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY observability_spans (${this.columnList}) FROM STDIN`)));
-    await client.query('COMMIT');
-  }
 }

@@ -1,126 +1,67 @@
 /**
- * npm run bench:traces — trace ingest and trace queries, in one run, on its own embedded PostgreSQL:
+ * npm run bench:traces — what self-tracing costs trace ingest, and trace queries, in one run, on
+ * its own embedded PostgreSQL (ingest against a COPY of the same rows: npm run bench:otlp):
  *
- *   1. baseline: plain COPY of the span rows the receiver writes, into the same partitioned
- *      observability_spans (its summary trigger included; also shown without it);
- *   2. http: POST /v1/traces with protobuf bodies from concurrent keep-alive clients against the
+ *   1. http: POST /v1/traces with protobuf bodies from concurrent keep-alive clients against the
  *      real service (src/main.ts, a child process), until every span is committed; then the same
  *      with OBSERVABILITY_SELF_TRACES=true (the service traces itself into the same tables);
- *   3. queries: with BENCH_QUERY_SPANS (default 5,000,000) spans over the last 24 hours, p50/p95
+ *   2. queries: with BENCH_QUERY_SPANS (default 5,000,000) spans over the last 24 hours, p50/p95
  *      of GET /api/v1/traces/:id and of a one-hour search by service and min duration, and the
  *      same through the Jaeger API (/jaeger/api/traces/:id, a one-hour search as Grafana sends it),
  *      its services and operations, and its dependency graph over the whole day.
  *
  * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans);
- * BENCH_TRACES_INGEST=off skips 1 and 2 (queries only).
+ * BENCH_TRACES_INGEST=off skips 1 (queries only).
  */
-import { cpus, totalmem } from 'node:os';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { resolveTopology } from '../src/database/database-topology';
-import { ROLE_DEFINITIONS } from '../src/role-registry';
+import { traceRows } from '../src/observability/ingest/span-rows';
 import { SpanRecord } from '../src/observability/otlp/otlp-request';
-import { startDatabase, startService } from './support';
-import { makeTrace, protobufBody, SERVICES, SpanCopy, SPANS_PER_TRACE } from './traces-data';
+import {
+  benchMetadata,
+  machineLine,
+  postAll,
+  rate,
+  rowCount,
+  send,
+  sql,
+  startDatabase,
+  startService,
+  TableCopy,
+  untilWritten,
+} from './support';
+import { makeTrace, protobufBody, SERVICES, SPANS_PER_TRACE } from './traces-data';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
 const QUERY_SPANS = Number(process.env.BENCH_QUERY_SPANS ?? 5_000_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const PER_REQUEST = Number(process.env.BENCH_TRACES_PER_REQUEST ?? 50);
 const TOKEN = `ff_bench_traces_${Date.now().toString(36)}_0123456789abcdef`;
-const AUTH = { authorization: `Bearer ${TOKEN}` };
 const HOUR = 3_600_000;
 const INGEST = process.env.BENCH_TRACES_INGEST !== 'off';
 
-const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-
-async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
-
 const reset = (url: string) => sql(url, 'TRUNCATE observability_spans, observability_traces, observability_events; CHECKPOINT');
-const spanCount = async (url: string, where = 'true') =>
-  Number((await sql<{ n: string }>(url, `SELECT count(*) AS n FROM observability_spans WHERE ${where}`))[0].n);
+const spanCount = (url: string, where = 'true') => rowCount(url, 'observability_spans', where);
 
 /** The service as the receiver runs (rollups off); the database is migrated by startDatabase. */
 const startReceiver = (url: string, extra: Record<string, string> = {}) =>
   startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false', ...extra });
 
-function send(
-  agent: Agent,
-  port: number,
-  method: string,
-  path: string,
-  body?: Buffer,
-): Promise<{ status: number; retryAfter?: string; text: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...AUTH };
-    if (body) Object.assign(headers, { 'content-type': 'application/x-protobuf', 'content-length': body.length });
-    const req = request({ agent, host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          retryAfter: res.headers['retry-after'] as string | undefined,
-          text: Buffer.concat(chunks).toString(),
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** All bodies through POST /v1/traces by CLIENTS clients honouring Retry-After; timed until the writer committed them all. */
 async function httpRun(url: string, bodies: Buffer[], spans: number, extra: Record<string, string> = {}) {
   const service = await startReceiver(url, extra);
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-  let next = 0;
-  let refused = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++];
-        for (;;) {
-          const res = await send(agent, service.port, 'POST', '/v1/traces', body);
-          if (res.status === 200) break;
-          if (res.status !== 429 && res.status !== 503) throw new Error(`receiver answered ${res.status}: ${res.text}`);
-          refused++;
-          await sleep(1000 * Number(res.retryAfter ?? 1));
-        }
-      }
-    }),
-  );
-  for (;;) {
-    const status = JSON.parse((await send(agent, service.port, 'GET', '/status/database')).text) as {
-      writers: { tables: Array<{ table: string; written: number; queued: number }> };
-    };
-    const t = status.writers.tables.find((x) => x.table === 'observability_spans');
-    if (t && t.written >= spans && t.queued === 0) break;
-    await sleep(20);
-  }
+  const refused = await postAll(service.port, TOKEN, '/v1/traces', bodies, CLIENTS);
+  await untilWritten(service.port, TOKEN, 'observability_spans', spans);
   const ms = performance.now() - started;
-  agent.destroy();
   await service.stop();
   const stored = await spanCount(url, `service <> 'fourfold'`);
   if (stored !== spans) throw new Error(`http run stored ${stored} spans, expected ${spans}`);
   return { ms, refused, selfSpans: await spanCount(url, `service = 'fourfold'`) };
 }
 
-async function fillForQueries(url: string, copy: SpanCopy): Promise<string[]> {
+async function fillForQueries(url: string, copy: TableCopy): Promise<string[]> {
   const traces = Math.ceil(QUERY_SPANS / SPANS_PER_TRACE);
   const now = Date.now() - 5 * 60_000;
   const sample: string[] = [];
@@ -140,7 +81,7 @@ async function fillForQueries(url: string, copy: SpanCopy): Promise<string[]> {
           if (i % 997 === 0) sample.push(trace[0].traceId);
           spans.push(...trace);
         }
-        await copy.copy(client, [copy.text(spans)]);
+        await copy.copy(client, [copy.text(traceRows(spans).spans)]);
       }
     }),
   );
@@ -158,7 +99,7 @@ async function latencies(port: number, paths: string[]): Promise<{ p50: number; 
   let items = 0;
   for (const path of paths) {
     const t = performance.now();
-    const res = await send(agent, port, 'GET', path);
+    const res = await send(agent, port, TOKEN, 'GET', path);
     times.push(performance.now() - t);
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${res.text.slice(0, 200)}`);
     const body = JSON.parse(res.text) as { items?: unknown[]; spans?: unknown[]; data?: unknown[] };
@@ -216,21 +157,14 @@ async function main(): Promise<void> {
   const pg = await startDatabase();
   const url = pg.url;
   try {
-    console.log(
-      `machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GB RAM; node ${process.version}; PostgreSQL embedded 18`,
-    );
+    console.log(machineLine());
     // Partition maintenance at start: today's partitions exist before anything is written.
     await (await startReceiver(url)).stop();
-    const db = resolveTopology({ core: url, metrics: undefined, logs: undefined, observability: undefined }).databases[0];
-    const ds = new DataSource(dataSourceOptions(db, ROLE_DEFINITIONS, { poolSize: 1, connectTimeoutMs: 5000 }));
-    await (ds as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
 
     const traces = Math.ceil(SPANS / SPANS_PER_TRACE);
     const start = Date.now() - 10 * 60_000;
     const all: SpanRecord[][] = Array.from({ length: traces }, (_, i) => makeTrace(i, start + (i * 5 * 60_000) / traces));
-    const copy = new SpanCopy(ds, all[0]);
-    const text: string[] = [];
-    for (let i = 0; i < traces; i += 250) text.push(copy.text(all.slice(i, i + 250).flat()));
+    const copy = new TableCopy(await benchMetadata(url), 'observability_spans', traceRows(all[0]).spans);
     const bodies: Buffer[] = [];
     for (let i = 0; i < traces; i += PER_REQUEST) bodies.push(protobufBody(all.slice(i, i + PER_REQUEST).flat()));
     const spans = traces * SPANS_PER_TRACE;
@@ -239,41 +173,17 @@ async function main(): Promise<void> {
       `ingest: ${spans} spans (${traces} traces of ${SPANS_PER_TRACE}), ${CLIENTS} clients, ${PER_REQUEST * SPANS_PER_TRACE} spans (${Math.round(avgBody / 1024)} KB protobuf) per request\n`,
     );
 
-    const timedCopy = async (triggers: boolean) => {
-      await reset(url);
-      const c = new Client({ connectionString: url });
-      await c.connect();
-      const t = performance.now();
-      await copy.copy(c, text, triggers);
-      const ms = performance.now() - t;
-      await c.end();
-      if ((await spanCount(url)) !== spans) throw new Error('baseline span count mismatch');
-      return ms;
-    };
-    if (INGEST) await ingestRuns();
-    async function ingestRuns() {
-      const rawMs = await timedCopy(false);
-      const baseMs = await timedCopy(true);
-      const base = rate(spans, baseMs);
+    if (INGEST) {
       await reset(url);
       const http = await httpRun(url, bodies, spans);
       await reset(url);
       const traced = await httpRun(url, bodies, spans, { OBSERVABILITY_SELF_TRACES: 'true' });
-
-      const line = (name: string, r: number, note: string) =>
-        console.log(`${name.padEnd(46)} ${String(r).padStart(8)} spans/s   ratio ${(r / base).toFixed(2)}   ${note}`);
-      line('baseline: plain COPY (summary trigger on)', base, `${(baseMs / 1000).toFixed(2)} s`);
-      line('  plain COPY, trigger off (for reference)', rate(spans, rawMs), `${(rawMs / 1000).toFixed(2)} s`);
-      line(
-        `http: POST /v1/traces protobuf ×${CLIENTS}`,
-        rate(spans, http.ms),
-        `${(http.ms / 1000).toFixed(2)} s (target ≥ 0.50), ${http.refused} × 429/503`,
-      );
-      line(
-        'http, OBSERVABILITY_SELF_TRACES=true',
-        rate(spans, traced.ms),
-        `${(traced.ms / 1000).toFixed(2)} s, ${traced.refused} × 429/503, ${traced.selfSpans} own spans stored`,
-      );
+      const line = (name: string, run: typeof http, note: string) =>
+        console.log(
+          `${name.padEnd(46)} ${String(rate(spans, run.ms)).padStart(8)} spans/s   ${(run.ms / 1000).toFixed(2)} s, ${run.refused} × 429/503${note}`,
+        );
+      line(`http: POST /v1/traces protobuf ×${CLIENTS}`, http, '');
+      line('http, OBSERVABILITY_SELF_TRACES=true', traced, `, ${traced.selfSpans} own spans stored`);
       console.log(`self-tracing overhead on ingest: ${(((traced.ms - http.ms) / http.ms) * 100).toFixed(1)} %\n`);
     }
 

@@ -152,6 +152,30 @@ describe('trace summaries and observability retention', () => {
     expect(n).toBe(spans.length);
   });
 
+  it('keeps, through the spans trigger, exactly the summaries the summary function computes from the stored spans, whatever the batching', async () => {
+    // The trigger merges each statement's spans from its transition table; db:move and rebuilds
+    // use observability_summarize_spans: one definition, so the stored rows must equal the recomputed ones.
+    const rand = random(11);
+    const spans = [
+      ...makeSpans(rand, Date.now() - 7_200_000),
+      ...makeSpans(random(12), Date.now() - 3_600_000).map((s) => ({ ...s, trace_id: s.trace_id.replace(/^a/, 'b') })),
+    ];
+    const columns = `trace_id, start_time, end_time, duration_ms, name, root_span_id, root_service, status, status_message, http_method,
+      http_url, http_status_code, attributes, resource_attributes, span_count, error_count, services, models, input_tokens, output_tokens,
+      total_tokens, operation, root_remote`;
+    for (const batchSize of [spans.length, 1, 3]) {
+      await reset();
+      const shuffled = shuffle(rand, [...spans, ...spans.slice(0, 5)]);
+      for (let i = 0; i < shuffled.length; i += batchSize) await insert(ds, shuffled.slice(i, i + batchSize));
+      const stored = await ds.query(`SELECT ${columns} FROM observability_traces ORDER BY trace_id`);
+      const recomputed = await ds.query(
+        `SELECT ${columns} FROM observability_recompute_trace_summaries(ARRAY(SELECT DISTINCT trace_id FROM observability_spans)::text[]) ORDER BY trace_id`,
+      );
+      expect(stored).toHaveLength(12);
+      expect(stored).toEqual(recomputed);
+    }
+  });
+
   it('drops expired partitions of every observability table; rows moved out of the DEFAULT partition are not counted twice', async () => {
     await reset();
     const config = settings();

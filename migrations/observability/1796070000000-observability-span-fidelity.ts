@@ -86,7 +86,7 @@ const ROOT_FIELDS = [
 const IS_ROOT = `(parent_span_id IS NULL OR (coalesce(flags, 0) & 768) = 768)`;
 
 /** One summary row per trace of `spans` (a relation), in the column order of observability_traces. */
-const summarizeSelect = (spans: string) => String.raw`
+export const summarizeSelect = (spans: string) => String.raw`
   WITH agg AS (
     SELECT trace_id, min(start_time) AS start_time, max(coalesce(end_time, start_time)) AS end_time,
            count(*)::int AS span_count, (count(*) FILTER (WHERE status = 'error'))::int AS error_count,
@@ -126,7 +126,7 @@ const TAKE_ROOT = `(b.root_span_id IS NOT NULL AND (t.root_span_id IS NULL
 const ms = (from: string, to: string) => `extract(epoch FROM (${to} - ${from})) * 1000`;
 
 /** As in 1795600000000 (advisory locks on the traces' buckets, then one merge statement), with the new root rank. */
-const mergeStatements = (spans: string, batch: string) => `
+export const mergeStatements = (spans: string, batch: string) => `
   PERFORM pg_advisory_xact_lock(hashtext('fourfold:trace-summary'), bucket)
      FROM (SELECT DISTINCT hashtext(trace_id) & 63 AS bucket FROM ${spans} ORDER BY 1) AS buckets;
 

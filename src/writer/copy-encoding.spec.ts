@@ -1,4 +1,4 @@
-import { batchColumns, columnKind, CopyColumn, encodeCopyRow, encodeCopyValue, escapeCopyText, isoString } from './copy-encoding';
+import { batchColumns, columnKind, CopyColumn, encodeCopyRow, encodeCopyValue, escapeCopyText, isoString, JsonText } from './copy-encoding';
 
 const col = (name: string, kind: CopyColumn['kind'], nullable = true, hasDefault = false): CopyColumn => ({
   name,
@@ -59,6 +59,18 @@ describe('COPY text encoding', () => {
   it('encodes a row as one tab-separated line', () => {
     const columns = [col('id', 'text', false), col('ok', 'boolean'), col('err', 'text'), col('meta', 'json')];
     expect(encodeCopyRow({ id: 'a', ok: true, err: 'line1\nline2', meta: null }, columns)).toBe('a\tt\tline1\\nline2\t\\N\n');
+  });
+
+  it('encodes a shared JsonText exactly as the value it stands for; a value whose JSON holds a NUL escape stays a value', () => {
+    const json = col('meta', 'json');
+    const value = { 'service.name': 'gw', note: 'tab\there', nested: { back: 'a\\b' } };
+    const shared = JsonText.of(value);
+    expect(shared).toBeInstanceOf(JsonText);
+    expect(encodeCopyValue(shared, json)).toBe(encodeCopyValue(value, json));
+    expect(encodeCopyValue(shared, json)).toBe(encodeCopyValue(shared, json));
+    const withNul = { k: 'a\u0000b' };
+    expect(JsonText.of(withNul)).toBe(withNul);
+    expect(encodeCopyValue(JsonText.of(withNul), json)).toBe('{"k":"ab"}');
   });
 
   it('chooses the batch columns: named ones plus required ones; unknown or missing required columns throw', () => {

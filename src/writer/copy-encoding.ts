@@ -51,7 +51,20 @@ export class CopyEncodingError extends TypeError {}
  * is JSON holding no NUL escape (the OTLP readers refuse NUL in every string).
  */
 export class JsonText {
+  private escaped: string | undefined;
+
   constructor(readonly json: string) {}
+
+  /** The COPY form, escaped once for every row that shares the value. */
+  get copyText(): string {
+    return (this.escaped ??= escapeCopyText(this.json));
+  }
+
+  /** The value's JSON, or the value itself when its JSON holds a NUL escape (which the encoder then drops). */
+  static of(value: unknown): JsonText | unknown {
+    const json = JSON.stringify(value) as string | undefined;
+    return json === undefined || json.includes('\\u0000') ? value : new JsonText(json);
+  }
 }
 
 // Date#toISOString costs ~2 µs, as much as the rest of a row: rows of one ingest batch
@@ -80,7 +93,7 @@ export function encodeCopyValue(value: unknown, column: CopyColumn): string {
   }
   switch (column.kind) {
     case 'json': {
-      if (value instanceof JsonText) return escapeCopyText(value.json);
+      if (value instanceof JsonText) return value.copyText;
       // Without a replacer first (JSON.stringify's fast path, ~1.7x faster); the replacer only when a NUL escape shows.
       const text = JSON.stringify(value);
       return escapeCopyText(text.includes('\\u0000') ? JSON.stringify(value, stripNul) : text);
@@ -126,12 +139,13 @@ export interface Batch {
 
 /** One row as a COPY text line (terminated by a newline), columns in the given order. */
 export function encodeCopyRow(row: Record<string, unknown>, columns: readonly CopyColumn[]): string {
-  let line = '';
-  for (let i = 0; i < columns.length; i++) {
-    if (i > 0) line += '\t';
-    line += encodeCopyValue(row[columns[i].name], columns[i]);
-  }
-  return line + '\n';
+  // One join makes one flat string; `line +=` per value made a rope of two nodes per column
+  // that the COPY chunk's join then had to flatten (measured: about half the cost of a span row).
+  if (columns.length === 0) return '\n';
+  const values = new Array<string>(columns.length);
+  for (let i = 0; i < columns.length; i++) values[i] = encodeCopyValue(row[columns[i].name], columns[i]);
+  values[columns.length - 1] += '\n';
+  return values.join('\t');
 }
 
 /**

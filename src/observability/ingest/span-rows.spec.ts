@@ -6,6 +6,8 @@ describe('span rows', () => {
     expect(timestampOf(1_893_456_000_123_456_789n)).toBe('2030-01-01T00:00:00.123456Z');
     expect(timestampOf(1_893_456_000_000_000_999n)).toBe('2030-01-01T00:00:00.000000Z');
     expect(timestampOf(1_893_456_000_000_007_000n)).toBe('2030-01-01T00:00:00.000007Z');
+    expect(timestampOf(1_893_456_000_999_999_999n)).toBe('2030-01-01T00:00:00.999999Z');
+    expect(timestampOf(1_000n)).toBe('1970-01-01T00:00:00.000001Z');
   });
 
   it('reads GenAI model and token usage, current and older attribute names', () => {

@@ -1,5 +1,5 @@
 import { nameUuid } from '../../common/ids';
-import { isoString } from '../../writer/copy-encoding';
+import { isoString, JsonText } from '../../writer/copy-encoding';
 import { EventRecord, LinkRecord, SpanRecord } from '../otlp/otlp-request';
 import { operationName, spanResource } from './span-derivations';
 
@@ -16,9 +16,10 @@ const NS_PER_US = 1000n;
  * keep their order and a resent span has exactly the same primary key.
  */
 export function timestampOf(nanos: bigint): string {
-  const micros = nanos / NS_PER_US;
-  const ms = Number(micros / 1000n);
-  const extra = Number(micros % 1000n);
+  // One BigInt division; microseconds since 1970 are exact as a double until the year 2255.
+  const micros = Number(nanos / NS_PER_US);
+  const ms = Math.floor(micros / 1000);
+  const extra = micros - ms * 1000;
   const iso = isoString(ms); // …SS.mmmZ
   return `${iso.slice(0, -1)}${extra < 10 ? '00' : extra < 100 ? '0' : ''}${extra}Z`;
 }
@@ -91,7 +92,14 @@ function linkValue(link: LinkRecord): Record<string, unknown> {
 /** The rows of a batch of spans: one per span, one per span event. */
 export function traceRows(spans: readonly SpanRecord[]): TraceRows {
   const rows: TraceRows = { spans: [], events: [] };
+  // The spans of one resource share its attributes (one object): encoded once, not once per span.
+  let shared: Record<string, unknown> | undefined;
+  let sharedJson: unknown;
   for (const span of spans) {
+    if (span.resourceAttributes !== shared) {
+      shared = span.resourceAttributes;
+      sharedJson = JsonText.of(shared);
+    }
     const usage = genAiUsage(span.attributes);
     const resource = spanResource(span.attributes);
     rows.spans.push({
@@ -108,7 +116,7 @@ export function traceRows(spans: readonly SpanRecord[]): TraceRows {
       service: span.service,
       scope_name: span.scopeName,
       attributes: span.attributes,
-      resource_attributes: span.resourceAttributes,
+      resource_attributes: sharedJson,
       model: usage.model,
       input_tokens: usage.input,
       output_tokens: usage.output,

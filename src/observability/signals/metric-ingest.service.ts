@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { PERMISSIONS } from '../../auth/permissions';
-import type { Principal } from '../../auth/principal';
-import { DAY_MS, HOUR_MS } from '../../common/time';
 import { InjectSettings, TracesSettings, WriterSettings } from '../../config/settings';
 import { OBSERVABILITY_DB } from '../../database/roles';
 import { RowWriter } from '../../writer/row-writer';
-import { DecodedOtlpRequest, readOtlp, SignalOutcome } from '../otlp/otlp-decode';
-import { readMetricsRequest } from '../otlp/otlp-metrics-request';
+import { MetricPointIn, readMetricsRequest } from '../otlp/otlp-metrics-request';
 import { metricRows } from './metric-rows';
-import { distinct, SignalPipeline, TableIntake } from './signal-pipeline';
+import { TablePipeline } from './signal-pipeline';
 
 export const METRICS_TABLE = 'observability_metrics';
 
@@ -17,37 +13,25 @@ export const METRICS_TABLE = 'observability_metrics';
  * the shared writer. Ids come from each point's series and times: a resent batch adds nothing.
  */
 @Injectable()
-export class MetricIngestService implements SignalPipeline {
-  readonly signal = 'metrics' as const;
-  readonly noun = 'data point';
-  readonly permission = PERMISSIONS.tracesWrite;
-  private readonly intake: TableIntake;
-
+export class MetricIngestService extends TablePipeline<MetricPointIn> {
   constructor(
     writer: RowWriter,
-    @InjectSettings('traces') private readonly settings: TracesSettings,
+    @InjectSettings('traces') traces: TracesSettings,
     @InjectSettings('writer') writerSettings: WriterSettings,
   ) {
-    this.intake = new TableIntake(writer, OBSERVABILITY_DB, METRICS_TABLE, writerSettings.flushMs, 'metric');
-  }
-
-  waitForRoom(): Promise<boolean> {
-    return this.intake.waitForRoom();
-  }
-
-  refusal() {
-    return this.intake.refusal();
-  }
-
-  ingest(request: DecodedOtlpRequest, _principal?: Principal, now = Date.now()): SignalOutcome {
-    const result = readOtlp(this.signal, () =>
-      readMetricsRequest(request.reader, request.message, {
-        oldestMs: now - this.settings.retentionDays * DAY_MS,
-        newestMs: now + HOUR_MS,
-        maxPoints: this.settings.maxSpansPerRequest,
-      }),
-    );
-    this.intake.store(distinct(metricRows(result.points)));
-    return { accepted: result.points.length, rejected: result.rejected, reasons: result.reasons };
+    super(writer, writerSettings.flushMs, {
+      signal: 'metrics',
+      noun: 'data point',
+      what: 'metric',
+      role: OBSERVABILITY_DB,
+      table: METRICS_TABLE,
+      retentionDays: traces.retentionDays,
+      maxItems: traces.maxSpansPerRequest,
+      read: (reader, message, { maxItems, ...window }) => {
+        const { points, rejected, reasons } = readMetricsRequest(reader, message, { ...window, maxPoints: maxItems });
+        return { items: points, rejected, reasons };
+      },
+      rows: metricRows,
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { readMetricsRequest } from '../otlp/otlp-metrics-request';
 import { jsonReader } from '../otlp/otlp-values';
 import { encodeCopyValue, JsonText } from '../../writer/copy-encoding';
+import { canonicalJson, nameUuid } from '../../common/ids';
 import { metricRows } from './metric-rows';
 
 const options = { oldestMs: 0, newestMs: Number.MAX_SAFE_INTEGER, maxPoints: 1000 };
@@ -30,6 +31,23 @@ describe('OTLP data points as observability_metrics rows', () => {
     expect(b.series_id).not.toBe(a1.series_id);
     expect(new Set([a1.id, a2.id, b.id]).size).toBe(3);
     expect(a1).toMatchObject({ metric_type: 'sum', temporality: 'cumulative', is_monotonic: true, value: 5, service: 'gw' });
+  });
+
+  it('keeps the series id of the whole series tuple as canonical JSON (the ids already stored stay valid)', () => {
+    const read = readMetricsRequest(jsonReader, request([kv('service.name', 'gw')], points), options).points;
+    const ids = metricRows(read).map((r) => r.series_id);
+    const tuple = (p: (typeof read)[number]) =>
+      canonicalJson([
+        p.name,
+        p.type,
+        p.unit,
+        p.temporality,
+        canonicalJson(p.resourceAttributes),
+        p.scopeName,
+        p.scopeVersion,
+        p.attributes,
+      ]);
+    expect(ids).toEqual(read.map((p) => nameUuid(tuple(p))));
   });
 
   it("encodes a resource's attributes once for all its points", () => {

@@ -12,8 +12,26 @@ import { MetricPointIn } from '../otlp/otlp-metrics-request';
 
 /** The identity of a point's series, as one hashable text (resource and scope keys sorted). */
 export function seriesKey(p: MetricPointIn, resourceKey = canonicalJson(p.resourceAttributes)): string {
-  return canonicalJson([p.name, p.type, p.unit, p.temporality, resourceKey, p.scopeName, p.scopeVersion, p.attributes]);
+  return seriesPrefix(p, resourceKey) + canonicalJson(p.attributes) + ']';
 }
+
+/**
+ * The series key up to the point's own attributes, shared by every point of a metric: the
+ * same text as canonicalJson of the whole tuple (so the same series ids as ever), computed
+ * once per metric instead of once per point.
+ */
+function seriesPrefix(p: MetricPointIn, resourceKey: string): string {
+  return `[${[p.name, p.type, p.unit, p.temporality, resourceKey, p.scopeName, p.scopeVersion].map(canonicalJson).join(',')},`;
+}
+
+const sameSeriesHead = (a: MetricPointIn, b: MetricPointIn) =>
+  a.name === b.name &&
+  a.type === b.type &&
+  a.unit === b.unit &&
+  a.temporality === b.temporality &&
+  a.resourceAttributes === b.resourceAttributes &&
+  a.scopeName === b.scopeName &&
+  a.scopeVersion === b.scopeVersion;
 
 /** Series ids by key: a series comes back at every export interval. Bounded; emptied when full. */
 const seriesIds = new Map<string, string>();
@@ -28,8 +46,12 @@ function seriesIdOf(key: string): string {
   return id;
 }
 
-export function metricRow(p: MetricPointIn, resourceKey?: string, resourceJson?: JsonText): Record<string, unknown> {
-  const seriesId = seriesIdOf(seriesKey(p, resourceKey));
+export function metricRow(
+  p: MetricPointIn,
+  resourceJson?: JsonText,
+  prefix = seriesPrefix(p, canonicalJson(p.resourceAttributes)),
+): Record<string, unknown> {
+  const seriesId = seriesIdOf(prefix + canonicalJson(p.attributes) + ']');
   const traced = p.exemplars.find((e) => e.traceId);
   return {
     id: nameUuid(`${seriesId}/${p.timeNanos}/${p.startNanos ?? 0}`),
@@ -67,15 +89,19 @@ export function metricRow(p: MetricPointIn, resourceKey?: string, resourceJson?:
   };
 }
 
-/** Rows for every point; the resource's key and its JSON are computed once per resource. */
+/** Rows for every point; the resource's key and JSON once per resource, the series key's head once per metric. */
 export function metricRows(points: readonly MetricPointIn[]): Record<string, unknown>[] {
   const resources = new Map<Record<string, unknown>, { key: string; json: JsonText }>();
+  let previous: MetricPointIn | undefined;
+  let prefix = '';
   return points.map((p) => {
     let resource = resources.get(p.resourceAttributes);
     if (resource === undefined) {
       resource = { key: canonicalJson(p.resourceAttributes), json: new JsonText(JSON.stringify(p.resourceAttributes)) };
       resources.set(p.resourceAttributes, resource);
     }
-    return metricRow(p, resource.key, resource.json);
+    if (previous === undefined || !sameSeriesHead(previous, p)) prefix = seriesPrefix(p, resource.key);
+    previous = p;
+    return metricRow(p, resource.json, prefix);
   });
 }
