@@ -46,7 +46,7 @@ export class LogIngestService implements SignalPipeline {
       readLogsRequest(request.reader, request.message, {
         oldestMs: now - this.partitions.groups.logs.retentionDays * DAY_MS,
         newestMs: now + HOUR_MS,
-        maxRecords: this.settings.maxSpansPerRequest,
+        maxRecords: this.settings.maxLogRecordsPerRequest,
       }),
     );
     // Rows are built before anything is buffered: a record that cannot be encoded leaves nothing half-written.

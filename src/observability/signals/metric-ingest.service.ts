@@ -44,7 +44,7 @@ export class MetricIngestService implements SignalPipeline {
       readMetricsRequest(request.reader, request.message, {
         oldestMs: now - this.settings.retentionDays * DAY_MS,
         newestMs: now + HOUR_MS,
-        maxPoints: this.settings.maxSpansPerRequest,
+        maxPoints: this.settings.maxDataPointsPerRequest,
       }),
     );
     this.intake.store(distinct(metricRows(result.points)));
