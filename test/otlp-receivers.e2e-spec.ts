@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { decodeTraceResponse, encodeTraceRequest, PbSpan } from '../src/observability/otlp/otlp-proto';
 import { startApp, TestApp } from './support/app';
@@ -257,6 +261,58 @@ describe('OTLP receivers: gRPC (4317) and HTTP (4318) on their own ports', () =>
     });
     expect(res.status).toBe(413);
     expect(decodeStatus(Buffer.from(await res.arrayBuffer())).message).toMatch(/OTLP_MAX_LOG_RECORDS_PER_REQUEST/);
+  });
+
+  it('serves OTLP/gRPC over TLS with OTLP_GRPC_TLS_CERT and OTLP_GRPC_TLS_KEY, and refuses plaintext there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ff-grpc-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=fourfold-test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (made.status !== 0) {
+      console.warn(`openssl could not make a certificate (${made.error?.message ?? made.stderr}): the gRPC TLS check is skipped`);
+      return;
+    }
+    const tlsPort = await freePort();
+    const tlsApp = await startApp({
+      DATABASE_URL: url,
+      MIGRATIONS_RUN: 'false',
+      WRITER_FLUSH_MS: '20',
+      OTLP_GRPC_PORT: String(tlsPort),
+      OTLP_GRPC_TLS_CERT: cert,
+      OTLP_GRPC_TLS_KEY: key,
+    });
+    try {
+      const traceId = hexId(16);
+      const body = pbRequest('tls', [pbSpan(traceId, 'over tls')]);
+      expect((await grpcExport(tlsPort, body, { token: developer.token, ca: readFileSync(cert) })).code).toBe(GRPC.ok);
+      expect((await grpcExport(tlsPort, body, { token: developer.token })).code).toBe(14); // UNAVAILABLE: no plaintext
+      expect((await tlsApp.get('/health')).body.details.otlp_grpc).toMatchObject({ status: 'up', port: tlsPort, tls: true });
+      await flushWriter(tlsApp);
+      expect(await spanCount(traceId)).toBe(1);
+    } finally {
+      await tlsApp.close();
+    }
   });
 
   it('reports both receivers in /health and /metrics', async () => {
