@@ -13,9 +13,9 @@ const SPANS_PER_EXPORT = 50;
 const OK = 0;
 const RETRYABLE = new Set([8, 14]); // RESOURCE_EXHAUSTED, UNAVAILABLE (with RetryInfo)
 
-/** One export of a fresh trace: a root and its children, as protobuf. */
-function exportBody(): Buffer {
-  const traceId = Buffer.from(hexId(16), 'hex');
+/** One export of a fresh trace (or of `hex`): a root and its children, as protobuf. */
+function exportBody(hex = hexId(16)): Buffer {
+  const traceId = Buffer.from(hex, 'hex');
   const root = Buffer.from(hexId(8), 'hex');
   const start = Date.now() - 1000;
   const spans: PbSpan[] = Array.from({ length: SPANS_PER_EXPORT }, (_, i) => ({
@@ -114,8 +114,38 @@ describe('OTLP/gRPC while the observability database is down', () => {
     );
     expect(Number(spans.n)).toBe(accepted);
     expect(Number(spans.distinct)).toBe(accepted);
-    const [traces] = await query<{ n: string; spans: string }>(observability, `SELECT count(*) AS n, sum(span_count) AS spans FROM observability_traces`);
+    const [traces] = await query<{ n: string; spans: string }>(
+      observability,
+      `SELECT count(*) AS n, sum(span_count) AS spans FROM observability_traces`,
+    );
     expect(Number(traces.n)).toBe(exports);
     expect(Number(traces.spans)).toBe(accepted);
+  });
+});
+
+describe('OTLP/gRPC at shutdown', () => {
+  it('finishes the exports in flight and stores every accepted span: the receiver drains before the writer flushes', async () => {
+    const url = await createDatabase('godrain');
+    const grpcPort = await freePort();
+    // Rows wait in the buffer (a long flush interval): only the shutdown's flush writes them.
+    const app = await startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '60000', OTLP_GRPC_PORT: String(grpcPort) });
+    try {
+      const traces = Array.from({ length: 20 }, () => hexId(16));
+      const answers = traces.map((t) => grpcExport(grpcPort, exportBody(t), { token: app.adminToken }));
+      await Promise.race(answers);
+      await app.close(); // while the other exports are in flight or not yet taken
+      const codes = await Promise.all(answers.map((a) => a.then((r) => r.code)));
+      expect(codes.filter((c) => c === OK).length).toBeGreaterThan(0);
+      const stored = await query<{ trace_id: string; n: string }>(
+        url,
+        'SELECT trace_id, count(*) AS n FROM observability_spans GROUP BY trace_id',
+      );
+      const spansOf = new Map(stored.map((r) => [r.trace_id, Number(r.n)]));
+      traces.forEach((t, i) => {
+        if (codes[i] === OK) expect(`${t}: ${spansOf.get(t) ?? 0}`).toBe(`${t}: ${SPANS_PER_EXPORT}`);
+      });
+    } finally {
+      await dropDatabase(url);
+    }
   });
 });

@@ -131,7 +131,17 @@ describe('parseEnv', () => {
   });
 
   it('applies the traces defaults and bounds them', () => {
-    expect(parseEnv({})).toMatchObject({ TRACES_MAX_SPANS_PER_REQUEST: 50_000, OBSERVABILITY_SELF_TRACES: false });
+    expect(parseEnv({})).toMatchObject({
+      TRACES_MAX_SPANS_PER_REQUEST: 50_000,
+      OTLP_MAX_DATA_POINTS_PER_REQUEST: 50_000,
+      OTLP_MAX_LOG_RECORDS_PER_REQUEST: 50_000,
+      OBSERVABILITY_SELF_TRACES: false,
+    });
+    expect(parseEnv({ OTLP_MAX_DATA_POINTS_PER_REQUEST: '10', OTLP_MAX_LOG_RECORDS_PER_REQUEST: '20' })).toMatchObject({
+      OTLP_MAX_DATA_POINTS_PER_REQUEST: 10,
+      OTLP_MAX_LOG_RECORDS_PER_REQUEST: 20,
+    });
+    expect(() => parseEnv({ OTLP_MAX_LOG_RECORDS_PER_REQUEST: '0' })).toThrow(/OTLP_MAX_LOG_RECORDS_PER_REQUEST must be at least 1/);
     expect(
       parseEnv({ OBSERVABILITY_PARTITION_PERIOD: 'week', OBSERVABILITY_RETENTION_DAYS: '30', OBSERVABILITY_SELF_TRACES: 'true' }),
     ).toMatchObject({

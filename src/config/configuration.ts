@@ -263,8 +263,12 @@ export const envSchema = z.object({
   SSO_ALLOW_HTTP_ISSUERS: bool(false),
 
   // Traces (src/observability).
-  /** Spans per OTLP request; a request with more answers 413. */
+  /** Spans per OTLP request; a request with more answers 413 (gRPC: RESOURCE_EXHAUSTED). */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
+  /** Data points per OTLP metrics request; likewise. */
+  OTLP_MAX_DATA_POINTS_PER_REQUEST: int(50_000, 1, 1_000_000),
+  /** Log records per OTLP logs request; likewise. */
+  OTLP_MAX_LOG_RECORDS_PER_REQUEST: int(50_000, 1, 1_000_000),
   /** fourfold's own spans are stored in its observability role (read before boot by src/observability/self-tracing). */
   OBSERVABILITY_SELF_TRACES: bool(false),
 

@@ -99,6 +99,10 @@ export interface TracesSettings {
   /** Largest OTLP body, after decompression (HTTP_MAX_BODY_BYTES). */
   maxBodyBytes: number;
   maxSpansPerRequest: number;
+  /** Data points in one metrics export (OTLP_MAX_DATA_POINTS_PER_REQUEST). */
+  maxDataPointsPerRequest: number;
+  /** Log records in one logs export (OTLP_MAX_LOG_RECORDS_PER_REQUEST). */
+  maxLogRecordsPerRequest: number;
   /** Spans that start longer ago than this are refused: their partition is already gone. */
   retentionDays: number;
   /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
@@ -234,6 +238,8 @@ export function settingsFromEnv(env: Env): Settings {
     traces: {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       maxSpansPerRequest: env.TRACES_MAX_SPANS_PER_REQUEST,
+      maxDataPointsPerRequest: env.OTLP_MAX_DATA_POINTS_PER_REQUEST,
+      maxLogRecordsPerRequest: env.OTLP_MAX_LOG_RECORDS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
     },

@@ -16,16 +16,16 @@ const raw = (bytes: Buffer) => bytes;
 
 /**
  * Sends `body` as is (any bytes, valid or not) to a collector service's Export method over
- * plaintext gRPC, as a raw client would: for the refusals the official exporters never provoke.
+ * plaintext gRPC (or TLS with `ca`), as a raw client would: for the refusals the official exporters never provoke.
  */
 export function grpcExport(
   port: number,
   body: Buffer,
-  options: { token?: string | null; gzip?: boolean; method?: string } = {},
+  options: { token?: string | null; gzip?: boolean; method?: string; /** TLS, trusting this CA (PEM). */ ca?: Buffer } = {},
 ): Promise<GrpcAnswer> {
   const client = new Client(
     `127.0.0.1:${port}`,
-    credentials.createInsecure(),
+    options.ca ? credentials.createSsl(options.ca) : credentials.createInsecure(),
     options.gzip ? { 'grpc.default_compression_algorithm': 2, 'grpc.max_send_message_length': -1 } : {},
   );
   const metadata = new Metadata();

@@ -2,7 +2,6 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { scanJson } from '../../common/json-guard';
 import { OtlpFormat } from './otlp-body';
 import { decodeSignalRequest, encodeSignalResponse, jsonSignalResponse, OtlpSignalName, requestNameOf } from './otlp-proto';
-import { OtlpTooManySpans } from './otlp-request';
 import { jsonReader, OtlpFormatError, OtlpReader, OtlpTooManyItems, protobufReader } from './otlp-values';
 
 /**
@@ -68,8 +67,7 @@ export function readOtlp<R>(signal: OtlpSignalName, read: () => R): R {
   } catch (error) {
     const name = requestNameOf(signal);
     if (error instanceof OtlpFormatError) throw badRequest(`invalid OTLP ${name}: ${error.message}`, error.path, error.reason);
-    if (error instanceof OtlpTooManySpans || error instanceof OtlpTooManyItems)
-      throw new HttpException({ statusCode: 413, message: error.message }, 413);
+    if (error instanceof OtlpTooManyItems) throw new HttpException({ statusCode: 413, message: error.message }, 413);
     if (error instanceof RangeError) throw badRequest(`invalid OTLP ${name}: ${error.message}`);
     throw error;
   }

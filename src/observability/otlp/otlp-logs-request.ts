@@ -76,7 +76,7 @@ export function readLogsRequest(reader: OtlpReader, body: unknown, options: LogR
       };
       const records = reader.list(sl.logRecords, `${sPath}.logRecords`);
       total += records.length;
-      if (total > options.maxRecords) throw new OtlpTooManyItems(options.maxRecords, 'log records');
+      if (total > options.maxRecords) throw new OtlpTooManyItems(options.maxRecords, 'log records', 'OTLP_MAX_LOG_RECORDS_PER_REQUEST');
       for (let i = 0; i < records.length; i++) {
         const path = `${sPath}.logRecords[${i}]`;
         const outcome = readRecord(reader, records[i], path, options);

@@ -121,7 +121,7 @@ export function readMetricsRequest(reader: OtlpReader, body: unknown, options: M
         };
         const points = reader.list(data.dataPoints, `${dPath}.dataPoints`);
         total += points.length;
-        if (total > options.maxPoints) throw new OtlpTooManyItems(options.maxPoints, 'data points');
+        if (total > options.maxPoints) throw new OtlpTooManyItems(options.maxPoints, 'data points', 'OTLP_MAX_DATA_POINTS_PER_REQUEST');
         for (let i = 0; i < points.length; i++) {
           const path = `${dPath}.dataPoints[${i}]`;
           const outcome = readPoint(reader, points[i], path, head, ctx, options);

@@ -1,4 +1,4 @@
-import { keyValues, OtlpFormatError, otlpInt32, OtlpReader } from './otlp-values';
+import { keyValues, OtlpFormatError, otlpInt32, OtlpReader, OtlpTooManyItems } from './otlp-values';
 
 /**
  * An ExportTraceServiceRequest (decoded protobuf or parsed OTLP/JSON) turned into spans.
@@ -79,7 +79,7 @@ export interface ReadOptions {
   oldestMs: number;
   /** Spans starting after this (Unix ms) are rejected: a clock that far ahead is wrong. */
   newestMs: number;
-  /** More spans than this in one request: OtlpTooManySpans (413). */
+  /** More spans than this in one request: OtlpTooManyItems (413). */
   maxSpans: number;
 }
 
@@ -88,13 +88,6 @@ export interface ReadResult {
   rejected: number;
   /** The first few rejection reasons, for partial_success.error_message. */
   reasons: string[];
-}
-
-export class OtlpTooManySpans extends Error {
-  constructor(readonly max: number) {
-    super(`the request carries more than ${max} spans (TRACES_MAX_SPANS_PER_REQUEST)`);
-    this.name = 'OtlpTooManySpans';
-  }
 }
 
 const MAX_REASONS = 5;
@@ -130,7 +123,7 @@ export function readTraceRequest(reader: OtlpReader, body: unknown, options: Rea
       const schemaUrl = reader.string(ss.schemaUrl, `${sPath}.schemaUrl`) || resourceSchema;
       const spans = reader.list(ss.spans, `${sPath}.spans`);
       total += spans.length;
-      if (total > options.maxSpans) throw new OtlpTooManySpans(options.maxSpans);
+      if (total > options.maxSpans) throw new OtlpTooManyItems(options.maxSpans, 'spans', 'TRACES_MAX_SPANS_PER_REQUEST');
       for (let i = 0; i < spans.length; i++) {
         const path = `${sPath}.spans[${i}]`;
         const outcome = readSpan(reader, spans[i], path, { service, scopeName, scopeVersion, schemaUrl, resourceAttributes }, options);

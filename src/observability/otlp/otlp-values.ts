@@ -203,13 +203,14 @@ export function keyValues(reader: OtlpReader, raw: unknown, path: string, depth 
   return out;
 }
 
-/** More items (data points, log records) in one request than TRACES_MAX_SPANS_PER_REQUEST allows: 413. */
+/** More items (spans, data points, log records) in one request than the signal's cap allows: 413, named by its variable. */
 export class OtlpTooManyItems extends Error {
   constructor(
     readonly max: number,
-    what: string,
+    what: 'spans' | 'data points' | 'log records',
+    variable: 'TRACES_MAX_SPANS_PER_REQUEST' | 'OTLP_MAX_DATA_POINTS_PER_REQUEST' | 'OTLP_MAX_LOG_RECORDS_PER_REQUEST',
   ) {
-    super(`the request carries more than ${max} ${what} (TRACES_MAX_SPANS_PER_REQUEST)`);
+    super(`the request carries more than ${max} ${what} (${variable})`);
     this.name = 'OtlpTooManyItems';
   }
 }

@@ -28,7 +28,7 @@ export class LogIngestService extends TablePipeline<LogRecordIn> {
       role: LOGS_DB,
       table: LOG_ENTRIES_TABLE,
       retentionDays: partitions.groups.logs.retentionDays,
-      maxItems: traces.maxSpansPerRequest,
+      maxItems: traces.maxLogRecordsPerRequest,
       read: (reader, message, { maxItems, ...window }) => {
         const { records, rejected, reasons } = readLogsRequest(reader, message, { ...window, maxRecords: maxItems });
         return { items: records, rejected, reasons };

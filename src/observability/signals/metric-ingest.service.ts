@@ -26,7 +26,7 @@ export class MetricIngestService extends TablePipeline<MetricPointIn> {
       role: OBSERVABILITY_DB,
       table: METRICS_TABLE,
       retentionDays: traces.retentionDays,
-      maxItems: traces.maxSpansPerRequest,
+      maxItems: traces.maxDataPointsPerRequest,
       read: (reader, message, { maxItems, ...window }) => {
         const { points, rejected, reasons } = readMetricsRequest(reader, message, { ...window, maxPoints: maxItems });
         return { items: points, rejected, reasons };
