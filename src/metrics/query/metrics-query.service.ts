@@ -4,10 +4,10 @@ import { DataSource } from 'typeorm';
 import { DAY_MS, HOUR_MS } from '../../common/time';
 import { METRICS_DB } from '../../database/roles';
 import { EntityType, METRIC_TABLES, MetricTable } from '../metric-tables';
-import { Bucket } from '../time-range';
+import { Bucket, WEEK_MS } from '../time-range';
 import { combineParts, Combined, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
-import { exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
-import { closedDaySpan, closedHourSpans, outsideDays, Range, rawRanges, unitRanges } from './source-plan';
+import { dayAndWeekRowsSql, exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
+import { closedDaySpan, closedHourSpans, closedWeekSpan, outsideDays, Range, rawRanges, sameRanges, unitRanges, usualRawRanges } from './source-plan';
 
 export type TopBy = 'count' | 'p99' | 'failure_rate';
 type Row = Record<string, unknown>;
@@ -16,7 +16,14 @@ const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOStrin
 const ms = (v: unknown) => new Date(v as string).getTime();
 const bounds = (ranges: readonly Range[]) => [ranges.map((r) => r[0]), ranges.map((r) => r[1])];
 
-/** The rows that answer a range: up-to-date daily and hourly rollup rows, and the raw ranges for the rest. */
+/** Daily rows for closed days (not for hour buckets); weekly rows for the whole weeks among them (not for day buckets). */
+interface PlanOptions {
+  daily: boolean;
+  weekly?: boolean;
+  sketch: boolean;
+}
+
+/** The rows that answer a range: up-to-date weekly, daily and hourly rollup rows (weekly ones among `days`), and the raw ranges for the rest. */
 interface Plan {
   days: Row[];
   hours: Row[];
@@ -38,15 +45,20 @@ export class MetricsQueryService {
    * Which rollup rows are up to date over [from, to), of one entity or all (`id` null).
    * A day (or hour) is read from rollups only if none of its rows is pending.
    */
-  private async plan(t: MetricTable, ids: string[] | null, from: Date, to: Date, now: Date, o: { daily: boolean; sketch: boolean }) {
+  private async plan(t: MetricTable, ids: string[] | null, from: Date, to: Date, now: Date, o: PlanOptions) {
     const args = (ranges: Range[]) => (ids === null ? bounds(ranges) : [ids, ...bounds(ranges)]);
     const entity = ids !== null;
     const hourRowsOf = (spans: Range[]): Promise<Row[]> =>
       spans.length ? this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'hour' }), args(spans)) : Promise.resolve([]);
     const daySpan = o.daily ? closedDaySpan(from, to, now) : null;
-    // Both levels at once, on the usual premise that every whole closed day has an up-to-date daily row.
+    const weekSpan = o.weekly ? closedWeekSpan(daySpan) : null;
+    const dayRowsOf = (span: Range): Promise<Row[]> =>
+      weekSpan
+        ? this.metrics.query(dayAndWeekRowsSql(t, { entity, sketch: o.sketch }), [...(entity ? [ids] : []), ...span, ...weekSpan])
+        : this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([span]));
+    // All levels at once, on the usual premise that every whole closed day has an up-to-date daily (or weekly) row.
     const [dayRows, usualHours] = await Promise.all([
-      daySpan ? (this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan])) as Promise<Row[]>) : [],
+      daySpan ? dayRowsOf(daySpan) : [],
       hourRowsOf(closedHourSpans(outsideDays(from, to, daySpan), now)),
     ]);
     const stale = new Set(dayRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
@@ -60,6 +72,31 @@ export class MetricsQueryService {
     return { days, hours, raw: rawRanges(remainder, spans, pending) } satisfies Plan;
   }
 
+  /**
+   * The plan and the raw aggregates it needs. The raw read of the usual case (every rollup row
+   * up to date: only the edges and the open hour are raw) runs beside the rollup reads; when
+   * the plan finds stale days or pending hours, the raw rows of its whole plan are read again
+   * (one statement, so that each group stays one part). `exact`: raw rows only.
+   */
+  private async planned(
+    t: MetricTable,
+    ids: string[] | null,
+    from: Date,
+    to: Date,
+    now: Date,
+    o: PlanOptions & { exact?: boolean },
+    group: RawGroup,
+    rawOptions: { percentiles: boolean; sketch: boolean },
+  ): Promise<{ plan: Plan; raw: Row[] }> {
+    if (o.exact) {
+      const plan: Plan = { days: [], hours: [], raw: [[from, to]] };
+      return { plan, raw: await this.raw(t, ids, plan.raw, group, rawOptions) };
+    }
+    const usual = usualRawRanges(from, to, now, o.daily);
+    const [plan, early] = await Promise.all([this.plan(t, ids, from, to, now, o), this.raw(t, ids, usual, group, rawOptions)]);
+    return { plan, raw: sameRanges(plan.raw, usual) ? early : await this.raw(t, ids, plan.raw, group, rawOptions) };
+  }
+
   private async raw(t: MetricTable, ids: string[] | null, ranges: Range[], group: RawGroup, o: { percentiles: boolean; sketch: boolean }) {
     if (!ranges.length) return [] as Row[];
     const sql = rawAggregateSql(t, { entity: ids !== null, group, ...o });
@@ -67,16 +104,14 @@ export class MetricsQueryService {
   }
 
   private static sources(plan: Plan) {
-    return { daily_rows: plan.days.length, hourly_rows: plan.hours.length, raw_ranges: plan.raw.length };
+    const weekly = plan.days.filter((r) => r.period === 'week').length;
+    return { weekly_rows: weekly, daily_rows: plan.days.length - weekly, hourly_rows: plan.hours.length, raw_ranges: plan.raw.length };
   }
 
   /** Totals over [from, to): counts, failures, min/max/avg, last execution. Exact from any source. */
   async summary(t: MetricTable, id: string, from: Date, to: Date, options: { exact?: boolean } = {}, now = new Date()) {
-    const plan: Plan = options.exact
-      ? { days: [], hours: [], raw: [[from, to]] }
-      : await this.plan(t, [id], from, to, now, { daily: true, sketch: false });
-    const [raw, [last]] = await Promise.all([
-      this.raw(t, [id], plan.raw, 'none', { percentiles: false, sketch: false }),
+    const [{ plan, raw }, [last]] = await Promise.all([
+      this.planned(t, [id], from, to, now, { daily: true, sketch: false, exact: options.exact }, 'none', { percentiles: false, sketch: false }),
       this.metrics.query(lastExecutionSql(t), [id, from, to]) as Promise<Row[]>,
     ]);
     const totals = combineParts([
@@ -158,8 +193,7 @@ export class MetricsQueryService {
    */
   async bucketParts(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, o: { sketch: boolean }, now = new Date()) {
     const daily = bucket === 'day';
-    const plan = await this.plan(t, [id], from, to, now, { daily, sketch: o.sketch });
-    const raw = await this.raw(t, [id], plan.raw, bucket, { percentiles: true, sketch: o.sketch });
+    const { plan, raw } = await this.planned(t, [id], from, to, now, { daily, sketch: o.sketch }, bucket, { percentiles: true, sketch: o.sketch });
     const size = daily ? DAY_MS : HOUR_MS;
     const buckets = new Map<number, Part[]>();
     const add = (at: unknown, part: Part) => {
@@ -176,8 +210,8 @@ export class MetricsQueryService {
 
   /** One entity over [from, to), every part combined (sketches merged for percentiles). */
   async window(t: MetricTable, id: string, from: Date, to: Date, now = new Date()) {
-    const plan = await this.plan(t, [id], from, to, now, { daily: true, sketch: true });
-    const raw = await this.raw(t, [id], plan.raw, 'none', { percentiles: true, sketch: true });
+    const o = { daily: true, weekly: true, sketch: true };
+    const { plan, raw } = await this.planned(t, [id], from, to, now, o, 'none', { percentiles: true, sketch: true });
     const parts = [...plan.days.map((r) => rollupPart('daily', r)), ...plan.hours.map((r) => rollupPart('hourly', r)), ...raw.map(rawPart)];
     return { combined: combineParts(parts), sources: MetricsQueryService.sources(plan) };
   }
@@ -236,10 +270,10 @@ export class MetricsQueryService {
     const t = METRIC_TABLES[type];
     const p99 = by === 'p99';
     const gather = async (ids: string[] | null, sketch: boolean) => {
-      const plan: Plan = options.exact
-        ? { days: [], hours: [], raw: [[from, to]] }
-        : await this.plan(t, ids, from, to, now, { daily: true, sketch });
-      const raw = await this.raw(t, ids, plan.raw, 'entity', { percentiles: sketch || !!options.exact, sketch: sketch && !options.exact });
+      const { plan, raw } = await this.planned(t, ids, from, to, now, { daily: true, weekly: true, sketch, exact: options.exact }, 'entity', {
+        percentiles: sketch || !!options.exact,
+        sketch: sketch && !options.exact,
+      });
       return { plan, entities: MetricsQueryService.byEntity(plan, raw) };
     };
     const { plan, entities } = await gather(options.visible ?? null, p99);
@@ -287,7 +321,7 @@ export class MetricsQueryService {
       e.parts.push(part);
       if (at > e.at) Object.assign(e, { name: String(name), at });
     };
-    for (const r of plan.days) add(r.id, rollupPart('daily', r), r.name, ms(r.hour_start) + DAY_MS);
+    for (const r of plan.days) add(r.id, rollupPart('daily', r), r.name, ms(r.hour_start) + (r.period === 'week' ? WEEK_MS : DAY_MS));
     for (const r of plan.hours) add(r.id, rollupPart('hourly', r), r.name, ms(r.hour_start) + HOUR_MS);
     for (const r of raw) add(r.grp, rawPart(r), r.name, ms(r.last_at) + HOUR_MS);
     return entities;
