@@ -9,7 +9,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * The table names are written out here: this migration must not change once released.
  */
-const HOURLY_TABLES = ['tool_metrics_hourly', 'server_metrics_hourly', 'resource_metrics_hourly', 'prompt_metrics_hourly', 'a2a_agent_metrics_hourly'];
+const HOURLY_TABLES = [
+  'tool_metrics_hourly',
+  'server_metrics_hourly',
+  'resource_metrics_hourly',
+  'prompt_metrics_hourly',
+  'a2a_agent_metrics_hourly',
+];
 
 export class MetricsWeeklyRollups1796510000000 implements MigrationInterface {
   name = 'MetricsWeeklyRollups1796510000000';

@@ -7,7 +7,17 @@ import { EntityType, METRIC_TABLES, MetricTable } from '../metric-tables';
 import { Bucket, WEEK_MS } from '../time-range';
 import { combineParts, Combined, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
 import { dayAndWeekRowsSql, exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
-import { closedDaySpan, closedHourSpans, closedWeekSpan, outsideDays, Range, rawRanges, sameRanges, unitRanges, usualRawRanges } from './source-plan';
+import {
+  closedDaySpan,
+  closedHourSpans,
+  closedWeekSpan,
+  outsideDays,
+  Range,
+  rawRanges,
+  sameRanges,
+  unitRanges,
+  usualRawRanges,
+} from './source-plan';
 
 export type TopBy = 'count' | 'p99' | 'failure_rate';
 type Row = Record<string, unknown>;
@@ -111,7 +121,10 @@ export class MetricsQueryService {
   /** Totals over [from, to): counts, failures, min/max/avg, last execution. Exact from any source. */
   async summary(t: MetricTable, id: string, from: Date, to: Date, options: { exact?: boolean } = {}, now = new Date()) {
     const [{ plan, raw }, [last]] = await Promise.all([
-      this.planned(t, [id], from, to, now, { daily: true, sketch: false, exact: options.exact }, 'none', { percentiles: false, sketch: false }),
+      this.planned(t, [id], from, to, now, { daily: true, sketch: false, exact: options.exact }, 'none', {
+        percentiles: false,
+        sketch: false,
+      }),
       this.metrics.query(lastExecutionSql(t), [id, from, to]) as Promise<Row[]>,
     ]);
     const totals = combineParts([
@@ -193,7 +206,10 @@ export class MetricsQueryService {
    */
   async bucketParts(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, o: { sketch: boolean }, now = new Date()) {
     const daily = bucket === 'day';
-    const { plan, raw } = await this.planned(t, [id], from, to, now, { daily, sketch: o.sketch }, bucket, { percentiles: true, sketch: o.sketch });
+    const { plan, raw } = await this.planned(t, [id], from, to, now, { daily, sketch: o.sketch }, bucket, {
+      percentiles: true,
+      sketch: o.sketch,
+    });
     const size = daily ? DAY_MS : HOUR_MS;
     const buckets = new Map<number, Part[]>();
     const add = (at: unknown, part: Part) => {
@@ -270,10 +286,19 @@ export class MetricsQueryService {
     const t = METRIC_TABLES[type];
     const p99 = by === 'p99';
     const gather = async (ids: string[] | null, sketch: boolean) => {
-      const { plan, raw } = await this.planned(t, ids, from, to, now, { daily: true, weekly: true, sketch, exact: options.exact }, 'entity', {
-        percentiles: sketch || !!options.exact,
-        sketch: sketch && !options.exact,
-      });
+      const { plan, raw } = await this.planned(
+        t,
+        ids,
+        from,
+        to,
+        now,
+        { daily: true, weekly: true, sketch, exact: options.exact },
+        'entity',
+        {
+          percentiles: sketch || !!options.exact,
+          sketch: sketch && !options.exact,
+        },
+      );
       return { plan, entities: MetricsQueryService.byEntity(plan, raw) };
     };
     const { plan, entities } = await gather(options.visible ?? null, p99);

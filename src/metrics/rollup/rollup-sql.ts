@@ -151,7 +151,9 @@ export const weekOfSql = (at: string) => `date_bin('7 days', ${at}, timestamptz 
  */
 export function weekIsCurrentSql(t: MetricTable, w: string): string {
   return `NOT EXISTS (SELECT 1 FROM "${t.hourly}" wd
-             WHERE ${keyColumns(t).map((c) => `wd.${c} = ${w}.${c}`).join(' AND ')} AND wd.period = 'day'
+             WHERE ${keyColumns(t)
+               .map((c) => `wd.${c} = ${w}.${c}`)
+               .join(' AND ')} AND wd.period = 'day'
                AND wd.hour_start >= ${w}.hour_start AND wd.hour_start < ${w}.hour_start + interval '7 days'
                AND (wd.pending_changes > 0 OR wd.updated_at > ${w}.updated_at))`;
 }
