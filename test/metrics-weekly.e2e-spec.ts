@@ -123,4 +123,19 @@ describe('weekly rollup rows', () => {
     expect(after.body.calls).toBe(truth.count);
     within(after.body.p99, truth.p99);
   });
+
+  it('a weekly row marked pending (partition maintenance moved rows into its range) is not read, and is rebuilt', async () => {
+    await query(
+      db,
+      `UPDATE tool_metrics_hourly SET pending_changes = pending_changes + 1 WHERE period = 'week' AND tool_id = 'skewed' AND hour_start = $1`,
+      [week0],
+    );
+    const before = await app.get(`/api/v1/metrics/tools/skewed/stats?${window}`);
+    expect(before.body.sources).toMatchObject({ weekly_rows: 1, daily_rows: 8 });
+    expect(before.body.calls).toBe((await exactP99('skewed')).count);
+    const run = await app.post('/api/v1/metrics/rollup', {});
+    expect(run.body.tables.tool_metrics_hourly).toMatchObject({ weeks: 1 });
+    const after = await app.get(`/api/v1/metrics/tools/skewed/stats?${window}`);
+    expect(after.body.sources).toMatchObject({ weekly_rows: 2, daily_rows: 1 });
+  });
 });

@@ -47,7 +47,8 @@ export function dayAndWeekRowsSql(t: MetricTable, options: { entity: boolean; sk
     .join(' AND ');
   return `WITH weeks AS MATERIALIZED (
       SELECT w.* FROM "${t.hourly}" w
-       WHERE w.period = 'week' AND w.hour_start >= $${a + 2} AND w.hour_start < $${a + 3}${ids('w')} AND ${weekIsCurrentSql(t, 'w')}
+       WHERE w.period = 'week' AND w.hour_start >= $${a + 2} AND w.hour_start < $${a + 3}${ids('w')}
+         AND w.pending_changes = 0 AND ${weekIsCurrentSql(t, 'w')}
     )
     SELECT ${rollupColumns(t, 'w', options.sketch)} FROM weeks w
     UNION ALL

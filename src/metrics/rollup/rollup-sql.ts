@@ -147,7 +147,8 @@ export const weekOfSql = (at: string) => `date_bin('7 days', ${at}, timestamptz 
 
 /**
  * Whether weekly row `w` is up to date: none of its days is pending, none was rewritten after
- * it. Readers use a weekly row only then (and its daily rows otherwise); no trigger marks weeks.
+ * it. Readers use a weekly row only then, and not pending itself (partition maintenance marks every
+ * row of a range it moved rows into), and its daily rows otherwise; no trigger marks weeks.
  */
 export function weekIsCurrentSql(t: MetricTable, w: string): string {
   return `NOT EXISTS (SELECT 1 FROM "${t.hourly}" wd
@@ -160,7 +161,7 @@ export function weekIsCurrentSql(t: MetricTable, w: string): string {
 
 /**
  * The inputs of the weekly rows to (re)build for the week starting at $1: per entity with
- * daily rows in that week, none of them pending, and no weekly row as new as its newest day,
+ * daily rows in that week, none of them pending, and no weekly row (not pending) as new as its newest day,
  * its daily rows, in compactDays' input shape (the week as `day`, each day as an hour).
  */
 export function weekInputSql(t: MetricTable): string {
@@ -174,7 +175,8 @@ export function weekInputSql(t: MetricTable): string {
       HAVING bool_and(d.pending_changes = 0)
     ), todo AS (
       SELECT g.* FROM days g
-       WHERE NOT EXISTS (SELECT 1 FROM "${t.hourly}" x WHERE ${on('x', 'g')} AND x.period = 'week' AND x.hour_start = $1 AND x.updated_at >= g.newest)
+       WHERE NOT EXISTS (SELECT 1 FROM "${t.hourly}" x WHERE ${on('x', 'g')} AND x.period = 'week' AND x.hour_start = $1
+                           AND x.pending_changes = 0 AND x.updated_at >= g.newest)
     )
     SELECT ${keys.map((c) => `g.${c}`).join(', ')}, $1::timestamptz AS day, 0 AS seen, d.${t.nameColumn} AS name, d.hour_start,
            d.total_count, d.success_count, d.min_response_time, d.max_response_time, d.avg_response_time, d.response_time_sketch,
@@ -198,7 +200,8 @@ export function weekApplySql(t: MetricTable): string {
             v.mn, v.mx, v.av, v.p50, v.p90, v.p95, v.p99, v.sketch, 0
        FROM ${compactedRows(t)}
       ORDER BY ${keys.map((c) => `v.k_${c}`).join(', ')}
-     ON CONFLICT (${k}, period, hour_start) DO UPDATE SET ${t.nameColumn} = EXCLUDED.${t.nameColumn}, ${set.join(', ')}, updated_at = now()`;
+     ON CONFLICT (${k}, period, hour_start) DO UPDATE SET ${t.nameColumn} = EXCLUDED.${t.nameColumn}, ${set.join(', ')},
+           pending_changes = 0, updated_at = now()`;
 }
 
 /** Deletes at most $3 rows of one period older than $2 (retention, in bounded batches). */
