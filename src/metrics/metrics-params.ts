@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { DATE_TIME_RULE } from '../common/dto-transforms';
 import { badField } from '../common/field-errors';
 import { DAY_MS, isSupportedTime, parseDecimalInt, parseIsoDateTime } from '../common/time';
+import { Principal, RequestMeta } from '../auth/principal';
 import { ENTITY_TYPES, metricTableByPath, MetricTable } from './metric-tables';
+import type { MetricsAccessService } from './query/metrics-access.service';
 
 /** Query parameters of the metrics read routes (metrics.controller.ts, analytics/analytics.controller.ts), one home. */
 
@@ -63,6 +65,33 @@ export function tableFor(kind: string): MetricTable {
   const t = metricTableByPath(kind);
   if (!t) throw new NotFoundException(`unknown entity kind ${kind}: tools, servers, resources, prompts or a2a-agents`);
   return t;
+}
+
+/** What a per-entity read route receives: the path's kind and id, the query string, the caller. */
+export interface EntityRoute {
+  kind: string;
+  id: string;
+  query: unknown;
+  principal: Principal;
+  meta: RequestMeta;
+}
+
+/**
+ * The common head of every per-entity read (summary, timeseries, stats, heatmap), in this order:
+ * the table of the kind (404 if unknown), the parameters (400 naming each bad one), the window
+ * (default the last 24 hours), then the caller's right to see the entity (404 as the registry answers).
+ */
+export async function entityRead<T extends z.ZodType<{ from?: Date; to?: Date }, z.ZodTypeDef, unknown>>(
+  access: Pick<MetricsAccessService, 'checkVisible'>,
+  schema: T,
+  route: EntityRoute,
+): Promise<{ t: MetricTable; id: string; q: z.output<T>; from: Date; to: Date }> {
+  const t = tableFor(route.kind);
+  const q = parse(schema, route.query);
+  const { from, to } = window(q.from, q.to);
+  const id = entityId(route.id);
+  await access.checkVisible(t, id, route.principal, route.meta);
+  return { t, id, q, from, to };
 }
 
 /** OpenAPI descriptions of the shared parameters. */

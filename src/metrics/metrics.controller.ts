@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IngestLimits, validateExecutionBatch } from './ingest/execution-batch';
 import { MetricsIngestService } from './ingest/metrics-ingest.service';
 import { ENTITY_TYPES, METRIC_TABLES } from './metric-tables';
-import { entityId, KIND_PARAM, parse, range, RANGE_QUERIES, tableFor, timeseriesQuery, topQuery, window } from './metrics-params';
+import { entityRead, KIND_PARAM, parse, range, RANGE_QUERIES, timeseriesQuery, topQuery, window } from './metrics-params';
 import { MetricsAccessService } from './query/metrics-access.service';
 import { MetricsQueryService } from './query/metrics-query.service';
 import { CurrentPrincipal, CurrentRequest } from '../auth/decorators';
@@ -128,10 +128,7 @@ export class MetricsController {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
   ) {
-    const t = tableFor(kind);
-    const q = parse(range, query);
-    const { from, to } = window(q.from, q.to);
-    await this.access.checkVisible(t, entityId(id), principal, meta);
+    const { t, q, from, to } = await entityRead(this.access, range, { kind, id, query, principal, meta });
     return this.queries.summary(t, id, from, to, { exact: q.exact });
   }
 
@@ -149,10 +146,7 @@ export class MetricsController {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
   ) {
-    const t = tableFor(kind);
-    const q = parse(timeseriesQuery, query);
-    const { from, to } = window(q.from, q.to);
-    await this.access.checkVisible(t, entityId(id), principal, meta);
+    const { t, q, from, to } = await entityRead(this.access, timeseriesQuery, { kind, id, query, principal, meta });
     return this.queries.timeseries(t, id, from, to, q.bucket, { exact: q.exact });
   }
 }

@@ -16,6 +16,17 @@ export function ceilTo(at: Date, bucket: Bucket): Date {
   return new Date(Math.ceil(at.getTime() / size) * size);
 }
 
+/** Weekly rollup rows start on Mondays, 00:00 UTC (2000-01-03 was one). */
+export const WEEK_MS = 7 * DAY_MS;
+export const WEEK_ORIGIN = '2000-01-03T00:00:00Z';
+const WEEK_ORIGIN_MS = Date.parse(WEEK_ORIGIN);
+
+/** Start of the week holding `at` (`up`: the first week start at or after it). */
+export function weekStart(at: Date, up = false): Date {
+  const n = (at.getTime() - WEEK_ORIGIN_MS) / WEEK_MS;
+  return new Date((up ? Math.ceil(n) : Math.floor(n)) * WEEK_MS + WEEK_ORIGIN_MS);
+}
+
 /**
  * [from, to) minus the given hours, as merged half-open ranges in order: the parts of a
  * range that rollups do not cover and that must be read from raw rows.

@@ -6,7 +6,7 @@ import { Principal, RequestMeta } from '../../auth/principal';
 import { badField } from '../../common/field-errors';
 import { DAY_MS } from '../../common/time';
 import { METRIC_TABLES } from '../metric-tables';
-import { decimal, entityId, isoDate, KIND_PARAM, parse, RANGE_QUERIES, tableFor, window } from '../metrics-params';
+import { decimal, entityRead, isoDate, KIND_PARAM, parse, RANGE_QUERIES, window } from '../metrics-params';
 import { MetricsAccessService } from '../query/metrics-access.service';
 import { DEFAULT_LATENCY_BOUNDS, parseBounds } from './heatmap';
 import { MetricsAnalyticsService } from './metrics-analytics.service';
@@ -76,10 +76,7 @@ export class MetricsAnalyticsController {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
   ) {
-    const t = tableFor(kind);
-    const q = parse(statsQuery, query);
-    const { from, to } = window(q.from, q.to);
-    await this.access.checkVisible(t, entityId(id), principal, meta);
+    const { t, q, from, to } = await entityRead(this.access, statsQuery, { kind, id, query, principal, meta });
     return this.analytics.stats(t, id, from, to, q.errors);
   }
 
@@ -97,10 +94,7 @@ export class MetricsAnalyticsController {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() meta: RequestMeta,
   ) {
-    const t = tableFor(kind);
-    const q = parse(heatmapQuery, query);
-    const { from, to } = window(q.from, q.to);
-    await this.access.checkVisible(t, entityId(id), principal, meta);
+    const { t, q, from, to } = await entityRead(this.access, heatmapQuery, { kind, id, query, principal, meta });
     return this.analytics.heatmap(t, id, from, to, q.bucket, q.bounds ?? DEFAULT_LATENCY_BOUNDS);
   }
 }

@@ -5,7 +5,7 @@ import { HourlyMetricBase } from './hourly-metric.base';
 @Entity('a2a_agent_metrics_hourly')
 @Unique('uq_a2a_agent_metrics_hourly_agent_id_type_period_hour_start', ['a2aAgentId', 'interactionType', 'period', 'hourStart'])
 @Index('ix_a2a_agent_metrics_hourly_period_hour_start', ['period', 'hourStart'])
-@Check('ck_a2a_agent_metrics_hourly_period', `"period" IN ('hour', 'day')`)
+@Check('ck_a2a_agent_metrics_hourly_period', `"period" IN ('hour', 'day', 'week')`)
 export class A2aAgentMetricHourly extends HourlyMetricBase('a2a_agent_metrics_hourly') {
   /** Soft reference to the A2A agent in the core database (no FK). */
   @Column({ type: 'varchar', length: 36 })

@@ -13,9 +13,9 @@ export function HourlyMetricBase(table: string) {
     @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: `pk_${table}` })
     id: string;
 
-    /** 'hour' or 'day' (daily compaction). */
+    /** 'hour', 'day' (daily compaction) or 'week' (weekly compaction of daily rows, Monday 00:00 UTC). */
     @Column({ type: 'varchar', length: 10, default: 'hour' })
-    period: 'hour' | 'day';
+    period: 'hour' | 'day' | 'week';
 
     /** Start of the period (the day's first hour for a daily row). */
     @Column({ type: 'timestamptz' })

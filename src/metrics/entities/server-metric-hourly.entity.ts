@@ -5,7 +5,7 @@ import { HourlyMetricBase } from './hourly-metric.base';
 @Entity('server_metrics_hourly')
 @Unique('uq_server_metrics_hourly_server_id_period_hour_start', ['serverId', 'period', 'hourStart'])
 @Index('ix_server_metrics_hourly_period_hour_start', ['period', 'hourStart'])
-@Check('ck_server_metrics_hourly_period', `"period" IN ('hour', 'day')`)
+@Check('ck_server_metrics_hourly_period', `"period" IN ('hour', 'day', 'week')`)
 export class ServerMetricHourly extends HourlyMetricBase('server_metrics_hourly') {
   /** Soft reference to the server in the core database (no FK). */
   @Column({ type: 'varchar', length: 36 })

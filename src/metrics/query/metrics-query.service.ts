@@ -4,24 +4,15 @@ import { DataSource } from 'typeorm';
 import { DAY_MS, HOUR_MS } from '../../common/time';
 import { METRICS_DB } from '../../database/roles';
 import { EntityType, METRIC_TABLES, MetricTable } from '../metric-tables';
-import { Bucket } from '../time-range';
+import { Bucket, WEEK_MS } from '../time-range';
 import { combineParts, Combined, overall, Part, rawPart, rollupPart, SourceKind } from './combine';
-import { exactSeriesSql, lastExecutionSql, rawAggregateSql, RawGroup, rawFloorSql, rollupRowsSql } from './query-sql';
-import { closedDaySpan, closedHourSpans, outsideDays, Range, rawRanges, unitRanges } from './source-plan';
+import { exactSeriesSql, lastExecutionSql, rawFloorSql } from './query-sql';
+import { Plan, PlanReader, Row } from './plan-reader';
 
 export type TopBy = 'count' | 'p99' | 'failure_rate';
-type Row = Record<string, unknown>;
 
 const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
 const ms = (v: unknown) => new Date(v as string).getTime();
-const bounds = (ranges: readonly Range[]) => [ranges.map((r) => r[0]), ranges.map((r) => r[1])];
-
-/** The rows that answer a range: up-to-date daily and hourly rollup rows, and the raw ranges for the rest. */
-interface Plan {
-  days: Row[];
-  hours: Row[];
-  raw: Range[];
-}
 
 /**
  * Reads of execution metrics, from the metrics database only (names were captured at write
@@ -32,51 +23,19 @@ interface Plan {
  */
 @Injectable()
 export class MetricsQueryService {
-  constructor(@InjectDataSource(METRICS_DB) private readonly metrics: DataSource) {}
+  private readonly reader: PlanReader;
 
-  /**
-   * Which rollup rows are up to date over [from, to), of one entity or all (`id` null).
-   * A day (or hour) is read from rollups only if none of its rows is pending.
-   */
-  private async plan(t: MetricTable, ids: string[] | null, from: Date, to: Date, now: Date, o: { daily: boolean; sketch: boolean }) {
-    const args = (ranges: Range[]) => (ids === null ? bounds(ranges) : [ids, ...bounds(ranges)]);
-    const entity = ids !== null;
-    const hourRowsOf = (spans: Range[]): Promise<Row[]> =>
-      spans.length ? this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'hour' }), args(spans)) : Promise.resolve([]);
-    const daySpan = o.daily ? closedDaySpan(from, to, now) : null;
-    // Both levels at once, on the usual premise that every whole closed day has an up-to-date daily row.
-    const [dayRows, usualHours] = await Promise.all([
-      daySpan ? (this.metrics.query(rollupRowsSql(t, { entity, sketch: o.sketch, period: 'day' }), args([daySpan])) as Promise<Row[]>) : [],
-      hourRowsOf(closedHourSpans(outsideDays(from, to, daySpan), now)),
-    ]);
-    const stale = new Set(dayRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
-    const days = dayRows.filter((r) => !stale.has(ms(r.hour_start)));
-    const remainder = outsideDays(from, to, daySpan, stale);
-    const spans = closedHourSpans(remainder, now);
-    // Days whose daily row is stale: their hours too.
-    const hourRows = [...usualHours, ...(await hourRowsOf(unitRanges(stale, DAY_MS)))];
-    const pending = new Set(hourRows.filter((r) => Number(r.pending_changes) > 0).map((r) => ms(r.hour_start)));
-    const hours = hourRows.filter((r) => !pending.has(ms(r.hour_start)));
-    return { days, hours, raw: rawRanges(remainder, spans, pending) } satisfies Plan;
-  }
-
-  private async raw(t: MetricTable, ids: string[] | null, ranges: Range[], group: RawGroup, o: { percentiles: boolean; sketch: boolean }) {
-    if (!ranges.length) return [] as Row[];
-    const sql = rawAggregateSql(t, { entity: ids !== null, group, ...o });
-    return (await this.metrics.query(sql, ids === null ? bounds(ranges) : [ids, ...bounds(ranges)])) as Row[];
-  }
-
-  private static sources(plan: Plan) {
-    return { daily_rows: plan.days.length, hourly_rows: plan.hours.length, raw_ranges: plan.raw.length };
+  constructor(@InjectDataSource(METRICS_DB) private readonly metrics: DataSource) {
+    this.reader = new PlanReader(metrics);
   }
 
   /** Totals over [from, to): counts, failures, min/max/avg, last execution. Exact from any source. */
   async summary(t: MetricTable, id: string, from: Date, to: Date, options: { exact?: boolean } = {}, now = new Date()) {
-    const plan: Plan = options.exact
-      ? { days: [], hours: [], raw: [[from, to]] }
-      : await this.plan(t, [id], from, to, now, { daily: true, sketch: false });
-    const [raw, [last]] = await Promise.all([
-      this.raw(t, [id], plan.raw, 'none', { percentiles: false, sketch: false }),
+    const [{ plan, raw }, [last]] = await Promise.all([
+      this.reader.planned(t, [id], from, to, now, { daily: true, sketch: false, exact: options.exact }, 'none', {
+        percentiles: false,
+        sketch: false,
+      }),
       this.metrics.query(lastExecutionSql(t), [id, from, to]) as Promise<Row[]>,
     ]);
     const totals = combineParts([
@@ -102,7 +61,7 @@ export class MetricsQueryService {
       /** When raw rows are gone: the start of the latest hour (or day) with executions, from the rollups. */
       last_active_hour: last ? null : iso(latestRollup?.hour_start),
       source: totals.source,
-      sources: MetricsQueryService.sources(plan),
+      sources: PlanReader.sources(plan),
     };
   }
 
@@ -146,7 +105,7 @@ export class MetricsQueryService {
       to: to.toISOString(),
       bucket,
       ...overall(points),
-      sources: MetricsQueryService.sources(plan),
+      sources: PlanReader.sources(plan),
       points,
     };
   }
@@ -158,8 +117,10 @@ export class MetricsQueryService {
    */
   async bucketParts(t: MetricTable, id: string, from: Date, to: Date, bucket: Bucket, o: { sketch: boolean }, now = new Date()) {
     const daily = bucket === 'day';
-    const plan = await this.plan(t, [id], from, to, now, { daily, sketch: o.sketch });
-    const raw = await this.raw(t, [id], plan.raw, bucket, { percentiles: true, sketch: o.sketch });
+    const { plan, raw } = await this.reader.planned(t, [id], from, to, now, { daily, sketch: o.sketch }, bucket, {
+      percentiles: true,
+      sketch: o.sketch,
+    });
     const size = daily ? DAY_MS : HOUR_MS;
     const buckets = new Map<number, Part[]>();
     const add = (at: unknown, part: Part) => {
@@ -171,15 +132,15 @@ export class MetricsQueryService {
     for (const r of plan.days) add(r.hour_start, rollupPart('daily', r));
     for (const r of plan.hours) add(r.hour_start, rollupPart('hourly', r));
     for (const r of raw) add(r.grp, rawPart(r));
-    return { plan, buckets, sources: MetricsQueryService.sources(plan) };
+    return { plan, buckets, sources: PlanReader.sources(plan) };
   }
 
   /** One entity over [from, to), every part combined (sketches merged for percentiles). */
   async window(t: MetricTable, id: string, from: Date, to: Date, now = new Date()) {
-    const plan = await this.plan(t, [id], from, to, now, { daily: true, sketch: true });
-    const raw = await this.raw(t, [id], plan.raw, 'none', { percentiles: true, sketch: true });
+    const o = { daily: true, weekly: true, sketch: true };
+    const { plan, raw } = await this.reader.planned(t, [id], from, to, now, o, 'none', { percentiles: true, sketch: true });
     const parts = [...plan.days.map((r) => rollupPart('daily', r)), ...plan.hours.map((r) => rollupPart('hourly', r)), ...raw.map(rawPart)];
-    return { combined: combineParts(parts), sources: MetricsQueryService.sources(plan) };
+    return { combined: combineParts(parts), sources: PlanReader.sources(plan) };
   }
 
   /** exact=true: every bucket from raw rows with percentile_cont; rows older than raw_complete_from have expired. */
@@ -236,10 +197,19 @@ export class MetricsQueryService {
     const t = METRIC_TABLES[type];
     const p99 = by === 'p99';
     const gather = async (ids: string[] | null, sketch: boolean) => {
-      const plan: Plan = options.exact
-        ? { days: [], hours: [], raw: [[from, to]] }
-        : await this.plan(t, ids, from, to, now, { daily: true, sketch });
-      const raw = await this.raw(t, ids, plan.raw, 'entity', { percentiles: sketch || !!options.exact, sketch: sketch && !options.exact });
+      const { plan, raw } = await this.reader.planned(
+        t,
+        ids,
+        from,
+        to,
+        now,
+        { daily: true, weekly: true, sketch, exact: options.exact },
+        'entity',
+        {
+          percentiles: sketch || !!options.exact,
+          sketch: sketch && !options.exact,
+        },
+      );
       return { plan, entities: MetricsQueryService.byEntity(plan, raw) };
     };
     const { plan, entities } = await gather(options.visible ?? null, p99);
@@ -265,7 +235,7 @@ export class MetricsQueryService {
       to: to.toISOString(),
       // Counts and failure rates are exact from any source; `exact` and the bound are about p99.
       ...overall(items.map((i) => i.c)),
-      sources: MetricsQueryService.sources(plan),
+      sources: PlanReader.sources(plan),
       items: items.map((i) => ({
         id: i.id,
         name: i.name,
@@ -287,7 +257,7 @@ export class MetricsQueryService {
       e.parts.push(part);
       if (at > e.at) Object.assign(e, { name: String(name), at });
     };
-    for (const r of plan.days) add(r.id, rollupPart('daily', r), r.name, ms(r.hour_start) + DAY_MS);
+    for (const r of plan.days) add(r.id, rollupPart('daily', r), r.name, ms(r.hour_start) + (r.period === 'week' ? WEEK_MS : DAY_MS));
     for (const r of plan.hours) add(r.id, rollupPart('hourly', r), r.name, ms(r.hour_start) + HOUR_MS);
     for (const r of raw) add(r.grp, rawPart(r), r.name, ms(r.last_at) + HOUR_MS);
     return entities;

@@ -1,4 +1,5 @@
 import { MetricTable } from '../metric-tables';
+import { keyColumns, weekIsCurrentSql } from '../rollup/rollup-sql';
 import { sketchOfArraySql, sortedPercentilesSql } from '../sketch/sketch-sql';
 
 /**
@@ -15,18 +16,45 @@ const RANGES = (starts: number, ends: number) => `unnest($${starts}::timestamptz
  * entities ($1, an array) or of all of them. The sketch only when asked for (it is the bulk
  * of a row).
  */
+const rollupColumns = (t: MetricTable, r: string, sketch: boolean) =>
+  `${r}.${t.idColumn} AS id, ${r}.${t.nameColumn} AS name, ${r}.period, ${r}.hour_start, ${r}.total_count, ${r}.failure_count,
+   ${r}.min_response_time, ${r}.max_response_time, ${r}.avg_response_time,
+   ${r}.p50_response_time, ${r}.p90_response_time, ${r}.p95_response_time, ${r}.p99_response_time,
+   ${r}.pending_changes${sketch ? `, ${r}.response_time_sketch` : ''}`;
+
 export function rollupRowsSql(t: MetricTable, options: { entity: boolean; sketch: boolean; period: 'hour' | 'day' }): string {
   const first = options.entity ? 2 : 1;
-  return `SELECT r.${t.idColumn} AS id, r.${t.nameColumn} AS name, r.hour_start, r.total_count, r.failure_count,
-                 r.min_response_time, r.max_response_time, r.avg_response_time,
-                 r.p50_response_time, r.p90_response_time, r.p95_response_time, r.p99_response_time,
-                 r.pending_changes${options.sketch ? ', r.response_time_sketch' : ''}
+  return `SELECT ${rollupColumns(t, 'r', options.sketch)}
             FROM ${RANGES(first, first + 1)}
            CROSS JOIN LATERAL (
              -- OFFSET 0 keeps this a scan per range through the index (flattened, the planner would scan the table).
              SELECT * FROM "${t.hourly}" h
               WHERE h.period = '${options.period}' AND h.hour_start >= g.s AND h.hour_start < g.e${options.entity ? ` AND h.${t.idColumn} = ANY($1::varchar[])` : ''}
              OFFSET 0) r`;
+}
+
+/**
+ * The rows that answer whole closed days [$2, $3) ($1, $2 without `entity`): each entity's up-to-date
+ * weekly rows for the weeks in [$4, $5) ($3, $4), and its daily rows for every other day of the
+ * span. A weekly row whose days changed since it was built is not used: its days are (a stale day
+ * among them then shows as pending, as without weeks).
+ */
+export function dayAndWeekRowsSql(t: MetricTable, options: { entity: boolean; sketch: boolean }): string {
+  const a = options.entity ? 2 : 1;
+  const ids = (r: string) => (options.entity ? ` AND ${r}.${t.idColumn} = ANY($1::varchar[])` : '');
+  const sameKey = keyColumns(t)
+    .map((c) => `w.${c} = d.${c}`)
+    .join(' AND ');
+  return `WITH weeks AS MATERIALIZED (
+      SELECT w.* FROM "${t.hourly}" w
+       WHERE w.period = 'week' AND w.hour_start >= $${a + 2} AND w.hour_start < $${a + 3}${ids('w')}
+         AND w.pending_changes = 0 AND ${weekIsCurrentSql(t, 'w')}
+    )
+    SELECT ${rollupColumns(t, 'w', options.sketch)} FROM weeks w
+    UNION ALL
+    SELECT ${rollupColumns(t, 'd', options.sketch)} FROM "${t.hourly}" d
+     WHERE d.period = 'day' AND d.hour_start >= $${a} AND d.hour_start < $${a + 1}${ids('d')}
+       AND NOT EXISTS (SELECT 1 FROM weeks w WHERE ${sameKey} AND d.hour_start >= w.hour_start AND d.hour_start < w.hour_start + interval '7 days')`;
 }
 
 /** The name on an entity's latest row (x.grp at x.last_at): only looked up when it changed within the range. */

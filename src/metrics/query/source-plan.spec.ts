@@ -1,4 +1,15 @@
-import { closedDaySpan, closedHourSpans, minus, outsideDays, rawRanges, unitRanges } from './source-plan';
+import { weekStart } from '../time-range';
+import {
+  closedDaySpan,
+  closedHourSpans,
+  closedWeekSpan,
+  minus,
+  outsideDays,
+  rawRanges,
+  sameRanges,
+  unitRanges,
+  usualRawRanges,
+} from './source-plan';
 
 const at = (iso: string) => new Date(`2031-03-${iso}Z`);
 
@@ -55,5 +66,30 @@ describe('source plan', () => {
       [at('10T03:00:00'), at('10T04:00:00')],
       [at('10T15:00:00'), now],
     ]);
+  });
+
+  it('whole weeks, Monday to Monday UTC, inside the closed days', () => {
+    // 2031-03-10 is a Monday.
+    expect(weekStart(at('12T15:00:00'))).toEqual(at('10T00:00:00'));
+    expect(weekStart(at('12T15:00:00'), true)).toEqual(at('17T00:00:00'));
+    expect(weekStart(at('10T00:00:00'), true)).toEqual(at('10T00:00:00'));
+    expect(closedWeekSpan([new Date('2031-02-25T00:00:00Z'), at('20T00:00:00')])).toEqual([
+      new Date('2031-03-03T00:00:00Z'),
+      at('17T00:00:00'),
+    ]);
+    expect(closedWeekSpan([at('11T00:00:00'), at('17T00:00:00')])).toBeNull();
+    expect(closedWeekSpan(null)).toBeNull();
+  });
+
+  it('the usual raw ranges are known before any rollup row is read: the edges and the open hour', () => {
+    const from = at('08T22:30:00');
+    const usual = usualRawRanges(from, now, now, true);
+    expect(usual).toEqual([
+      [from, at('08T23:00:00')],
+      [at('10T15:00:00'), now],
+    ]);
+    const remainder = outsideDays(from, now, closedDaySpan(from, now, now));
+    expect(sameRanges(usual, rawRanges(remainder, closedHourSpans(remainder, now), []))).toBe(true);
+    expect(sameRanges(usual, rawRanges(remainder, closedHourSpans(remainder, now), [at('10T03:00:00').getTime()]))).toBe(false);
   });
 });

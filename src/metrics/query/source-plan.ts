@@ -8,7 +8,7 @@
  * is a handful of ranges, not 17 million hours.
  */
 import { DAY_MS, HOUR_MS } from '../../common/time';
-import { ceilTo, floorTo } from '../time-range';
+import { ceilTo, floorTo, weekStart } from '../time-range';
 
 export type Range = [Date, Date];
 
@@ -16,6 +16,14 @@ export type Range = [Date, Date];
 export function closedDaySpan(from: Date, to: Date, now: Date): Range | null {
   const start = ceilTo(from, 'day');
   const end = new Date(Math.min(floorTo(to, 'day').getTime(), floorTo(floorTo(now, 'hour'), 'day').getTime()));
+  return start < end ? [start, end] : null;
+}
+
+/** The whole weeks (Monday to Monday, UTC) inside a span of closed days, or null. */
+export function closedWeekSpan(days: Range | null): Range | null {
+  if (!days) return null;
+  const start = weekStart(days[0], true);
+  const end = weekStart(days[1]);
   return start < end ? [start, end] : null;
 }
 
@@ -70,3 +78,17 @@ export function closedHourSpans(ranges: readonly Range[], now: Date): Range[] {
 export function rawRanges(ranges: readonly Range[], spans: readonly Range[], pendingHours: Iterable<number>): Range[] {
   return minus(ranges, minus(spans, unitRanges(pendingHours, HOUR_MS)));
 }
+
+/**
+ * What raw rows answer when every daily and hourly row is up to date (the usual case): known
+ * before any rollup row is read, so that the raw read can run beside the rollup reads. When the
+ * rollups show stale days or pending hours, the raw ranges are a superset of these.
+ */
+export function usualRawRanges(from: Date, to: Date, now: Date, daily: boolean): Range[] {
+  const remainder = outsideDays(from, to, daily ? closedDaySpan(from, to, now) : null);
+  return rawRanges(remainder, closedHourSpans(remainder, now), []);
+}
+
+/** Whether two lists of ranges are the same. */
+export const sameRanges = (a: readonly Range[], b: readonly Range[]) =>
+  a.length === b.length && a.every((r, i) => r[0].getTime() === b[i][0].getTime() && r[1].getTime() === b[i][1].getTime());

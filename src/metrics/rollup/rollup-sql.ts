@@ -1,5 +1,7 @@
 import { MetricTable } from '../metric-tables';
 import { sketchOfArraySql, sortedPercentilesSql } from '../sketch/sketch-sql';
+import { WEEK_ORIGIN } from '../time-range';
+import type { DailyRow } from './daily-compaction';
 
 /** The key of a rollup row besides period and hour_start: the entity (and, for A2A agents, the interaction type). */
 export const keyColumns = (t: MetricTable): string[] => (t.hasInteractionType ? [t.idColumn, 'interaction_type'] : [t.idColumn]);
@@ -101,21 +103,105 @@ export function compactionInputSql(t: MetricTable): string {
            ORDER BY ${keys.map((c) => `d.${c}`).join(', ')}, d.hour_start, h.hour_start`;
 }
 
+/** The compacted rows (DailyRow, as parallel arrays: compactionParams) as a relation `v`. */
+function compactedRows(t: MetricTable): string {
+  const keys = keyColumns(t);
+  const n = keys.length;
+  const arg = (i: number, type: string) => `$${n + i}::${type}[]`;
+  return `unnest(${keys.map((c, i) => `$${i + 1}::text[]`).join(', ')}, ${arg(1, 'timestamptz')}, ${arg(2, 'int')}, ${arg(3, 'text')}, ${arg(4, 'int')},
+                 ${arg(5, 'int')}, ${arg(6, 'float8')}, ${arg(7, 'float8')}, ${arg(8, 'float8')}, ${arg(9, 'float8')}, ${arg(10, 'float8')},
+                 ${arg(11, 'float8')}, ${arg(12, 'float8')}, ${arg(13, 'bytea')})
+          AS v(${keys.map((c) => `k_${c}`).join(', ')}, day, seen, name, total, ok, mn, mx, av, p50, p90, p95, p99, sketch)`;
+}
+
+/** The parameters of compactionApplySql and weekApplySql. */
+export function compactionParams(t: MetricTable, rows: DailyRow[]): unknown[] {
+  return [
+    ...keyColumns(t).map((_, i) => rows.map((d) => d.key[i])),
+    rows.map((d) => d.day),
+    rows.map((d) => d.seen),
+    rows.map((d) => d.name),
+    rows.map((d) => d.total),
+    rows.map((d) => d.ok),
+    rows.map((d) => d.min),
+    rows.map((d) => d.max),
+    rows.map((d) => d.avg),
+    ...[0, 1, 2, 3].map((p) => rows.map((d) => d.percentiles[p])),
+    rows.map((d) => d.sketch),
+  ];
+}
+
 /** Writes daily rows from parallel arrays, under the same pending_changes check as the hourly rows. */
 export function compactionApplySql(t: MetricTable): string {
   const keys = keyColumns(t);
-  const keyArgs = keys.map((c, i) => `$${i + 1}::text[]`);
-  const n = keys.length;
-  const arg = (i: number, type: string) => `$${n + i}::${type}[]`;
   return `UPDATE "${t.hourly}" d SET ${t.nameColumn} = v.name, total_count = v.total, success_count = v.ok, failure_count = v.total - v.ok,
             min_response_time = v.mn, max_response_time = v.mx, avg_response_time = v.av,
             p50_response_time = v.p50, p90_response_time = v.p90, p95_response_time = v.p95, p99_response_time = v.p99,
             response_time_sketch = v.sketch, pending_changes = 0, updated_at = now()
-       FROM unnest(${keyArgs.join(', ')}, ${arg(1, 'timestamptz')}, ${arg(2, 'int')}, ${arg(3, 'text')}, ${arg(4, 'int')}, ${arg(5, 'int')},
-                   ${arg(6, 'float8')}, ${arg(7, 'float8')}, ${arg(8, 'float8')}, ${arg(9, 'float8')}, ${arg(10, 'float8')},
-                   ${arg(11, 'float8')}, ${arg(12, 'float8')}, ${arg(13, 'bytea')})
-            AS v(${keys.map((c) => `k_${c}`).join(', ')}, day, seen, name, total, ok, mn, mx, av, p50, p90, p95, p99, sketch)
+       FROM ${compactedRows(t)}
       WHERE ${keys.map((c) => `d.${c} = v.k_${c}`).join(' AND ')} AND d.period = 'day' AND d.hour_start = v.day AND d.pending_changes = v.seen`;
+}
+
+/** The week (its Monday, UTC) of a timestamptz expression. */
+export const weekOfSql = (at: string) => `date_bin('7 days', ${at}, timestamptz '${WEEK_ORIGIN}')`;
+
+/**
+ * Whether weekly row `w` is up to date: none of its days is pending, none was rewritten after
+ * it. Readers use a weekly row only then, and not pending itself (partition maintenance marks every
+ * row of a range it moved rows into), and its daily rows otherwise; no trigger marks weeks.
+ */
+export function weekIsCurrentSql(t: MetricTable, w: string): string {
+  return `NOT EXISTS (SELECT 1 FROM "${t.hourly}" wd
+             WHERE ${keyColumns(t)
+               .map((c) => `wd.${c} = ${w}.${c}`)
+               .join(' AND ')} AND wd.period = 'day'
+               AND wd.hour_start >= ${w}.hour_start AND wd.hour_start < ${w}.hour_start + interval '7 days'
+               AND (wd.pending_changes > 0 OR wd.updated_at > ${w}.updated_at))`;
+}
+
+/**
+ * The inputs of the weekly rows to (re)build for the week starting at $1: per entity with
+ * daily rows in that week, none of them pending, and no weekly row (not pending) as new as its newest day,
+ * its daily rows, in compactDays' input shape (the week as `day`, each day as an hour).
+ */
+export function weekInputSql(t: MetricTable): string {
+  const keys = keyColumns(t);
+  const on = (a: string, b: string) => keys.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
+  return `WITH days AS (
+      SELECT ${keys.map((c) => `d.${c}`).join(', ')}, max(d.updated_at) AS newest
+        FROM "${t.hourly}" d
+       WHERE d.period = 'day' AND d.hour_start >= $1 AND d.hour_start < $1::timestamptz + interval '7 days'
+       GROUP BY ${keys.map((c) => `d.${c}`).join(', ')}
+      HAVING bool_and(d.pending_changes = 0)
+    ), todo AS (
+      SELECT g.* FROM days g
+       WHERE NOT EXISTS (SELECT 1 FROM "${t.hourly}" x WHERE ${on('x', 'g')} AND x.period = 'week' AND x.hour_start = $1
+                           AND x.pending_changes = 0 AND x.updated_at >= g.newest)
+    )
+    SELECT ${keys.map((c) => `g.${c}`).join(', ')}, $1::timestamptz AS day, 0 AS seen, d.${t.nameColumn} AS name, d.hour_start,
+           d.total_count, d.success_count, d.min_response_time, d.max_response_time, d.avg_response_time, d.response_time_sketch,
+           d.pending_changes AS hour_pending
+      FROM todo g JOIN "${t.hourly}" d ON ${on('d', 'g')} AND d.period = 'day'
+           AND d.hour_start >= $1 AND d.hour_start < $1::timestamptz + interval '7 days'
+     ORDER BY ${keys.map((c) => `g.${c}`).join(', ')}, d.hour_start`;
+}
+
+/** Writes weekly rows (inserted, or replaced in place), updated_at now: newer than the days they merge. */
+export function weekApplySql(t: MetricTable): string {
+  const keys = keyColumns(t);
+  const k = keys.join(', ');
+  const set = ['total_count', 'success_count', 'failure_count', 'min_response_time', 'max_response_time', 'avg_response_time']
+    .concat(['p50_response_time', 'p90_response_time', 'p95_response_time', 'p99_response_time', 'response_time_sketch'])
+    .map((c) => `${c} = EXCLUDED.${c}`);
+  return `INSERT INTO "${t.hourly}" (id, ${k}, ${t.nameColumn}, period, hour_start, total_count, success_count, failure_count,
+            min_response_time, max_response_time, avg_response_time, p50_response_time, p90_response_time, p95_response_time,
+            p99_response_time, response_time_sketch, pending_changes)
+     SELECT gen_random_uuid(), ${keys.map((c) => `v.k_${c}`).join(', ')}, v.name, 'week', v.day, v.total, v.ok, v.total - v.ok,
+            v.mn, v.mx, v.av, v.p50, v.p90, v.p95, v.p99, v.sketch, 0
+       FROM ${compactedRows(t)}
+      ORDER BY ${keys.map((c) => `v.k_${c}`).join(', ')}
+     ON CONFLICT (${k}, period, hour_start) DO UPDATE SET ${t.nameColumn} = EXCLUDED.${t.nameColumn}, ${set.join(', ')},
+           pending_changes = 0, updated_at = now()`;
 }
 
 /** Deletes at most $3 rows of one period older than $2 (retention, in bounded batches). */

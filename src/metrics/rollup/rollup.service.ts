@@ -7,16 +7,19 @@ import { InjectSettings, MetricsSettings, PartitionSettings } from '../../config
 import { METRICS_DB } from '../../database/roles';
 import { periodStart } from '../../partitioning/partition-plan';
 import { METRIC_TABLES, MetricTable } from '../metric-tables';
-import { floorTo } from '../time-range';
+import { floorTo, WEEK_MS, weekStart } from '../time-range';
 import { compactDays, CompactionInputRow } from './daily-compaction';
 import {
   clearExpiredPendingSql,
   compactionApplySql,
   compactionInputSql,
+  compactionParams,
   expireRollupsSql,
   keyColumns,
   pendingPeriodsSql,
   rollupHoursSql,
+  weekApplySql,
+  weekInputSql,
 } from './rollup-sql';
 
 /** Advisory lock key of the rollup job ("fourroll" in ASCII): one replica at a time. */
@@ -27,9 +30,10 @@ const DAYS_PER_TRANSACTION = 31;
 const EXPIRE_BATCH = 10_000;
 
 export interface TableRollup {
-  /** Hours recomputed from raw rows, days compacted from hours, rows written (hourly and daily). */
+  /** Hours recomputed from raw rows, days compacted from hours, weekly rows built from days, rows written. */
   hours: number;
   days: number;
+  weeks: number;
   written: number;
   expired: number;
 }
@@ -85,7 +89,7 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
   async scheduledRollup(): Promise<void> {
     try {
       const outcome = await this.rollup();
-      const busy = Object.entries(outcome.tables).filter(([, t]) => t.hours || t.days || t.expired);
+      const busy = Object.entries(outcome.tables).filter(([, t]) => t.hours || t.days || t.weeks || t.expired);
       if (outcome.ran && busy.length) this.logger.log(`rolled up ${JSON.stringify(Object.fromEntries(busy))} in ${outcome.duration_ms} ms`);
     } catch (error) {
       this.logger.warn(`rollup failed: ${(error as Error).message}`);
@@ -130,7 +134,7 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async rollupTable(t: MetricTable, now: Date, forcedFrom: Date | null): Promise<TableRollup> {
-    const outcome: TableRollup = { hours: 0, days: 0, written: 0, expired: 0 };
+    const outcome: TableRollup = { hours: 0, days: 0, weeks: 0, written: 0, expired: 0 };
     const nowHour = floorTo(now, 'hour');
     const rawFrom = this.rawCompleteFrom(now);
     const hourlyFrom = floorTo(new Date(now.getTime() - this.rollupSettings.hourlyRetentionDays * DAY_MS), 'day');
@@ -159,31 +163,28 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
         const rows: CompactionInputRow[] = await m.query(compactionInputSql(t), [batch]);
         const daily = compactDays(rows, keyColumns(t));
         if (!daily.length) return 0;
-        const keys = keyColumns(t).map((_, i) => daily.map((d) => d.key[i]));
-        const params = [
-          ...keys,
-          daily.map((d) => d.day),
-          daily.map((d) => d.seen),
-          daily.map((d) => d.name),
-          daily.map((d) => d.total),
-          daily.map((d) => d.ok),
-          daily.map((d) => d.min),
-          daily.map((d) => d.max),
-          daily.map((d) => d.avg),
-          ...[0, 1, 2, 3].map((p) => daily.map((d) => d.percentiles[p])),
-          daily.map((d) => d.sketch),
-        ];
-        return (await m.queryRunner!.query(compactionApplySql(t), params, true)).affected ?? 0;
+        return (await m.queryRunner!.query(compactionApplySql(t), compactionParams(t, daily), true)).affected ?? 0;
       });
       outcome.days += batch.length;
       outcome.written += written;
     }
 
-    // Retention: hourly rows, then daily rows, in bounded batches.
+    // Weeks: closed, within the daily retention, rebuilt from their daily rows when missing or older than one of them.
     const dailyFrom = floorTo(new Date(now.getTime() - this.rollupSettings.dailyRetentionDays * DAY_MS), 'day');
+    for (let w = weekStart(dailyFrom, true).getTime(); w + WEEK_MS <= closedBefore.getTime(); w += WEEK_MS) {
+      outcome.written += await this.locked(async (m) => {
+        const weekly = compactDays(await m.query(weekInputSql(t), [new Date(w)]), keyColumns(t));
+        if (!weekly.length) return 0;
+        outcome.weeks += weekly.length;
+        return (await m.queryRunner!.query(weekApplySql(t), compactionParams(t, weekly), true)).affected ?? 0;
+      });
+    }
+
+    // Retention: hourly rows, then daily and weekly rows, in bounded batches.
     for (const [period, before] of [
       ['hour', hourlyFrom],
       ['day', dailyFrom],
+      ['week', dailyFrom],
     ] as const) {
       for (;;) {
         const gone = await this.locked(
