@@ -26,15 +26,7 @@ export class ObservabilityTraceSummaryFunctions1795600000000 implements Migratio
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(SUMMARIZE_FUNCTION);
     await queryRunner.query(MERGE_FUNCTION);
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "observability_merge_trace_summaries"() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF current_setting('fourfold.moving', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
-  PERFORM "observability_merge_spans"(ARRAY(SELECT n::"observability_spans" FROM new_spans AS n));
-  RETURN NULL;
-END
-$fn$`);
+    await queryRunner.query(ARRAY_MERGE_TRIGGER);
     await queryRunner.query(REBUILD_FUNCTION);
     await queryRunner.query(RECOMPUTE_FUNCTION);
   }
@@ -160,6 +152,17 @@ END
 $fn$`;
 
 /** The given trace ids, 1000 at a time. */
+/** The spans trigger as this migration leaves it: the statement's spans as one array, through observability_merge_spans. */
+export const ARRAY_MERGE_TRIGGER = `CREATE OR REPLACE FUNCTION "observability_merge_trace_summaries"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF current_setting('fourfold.moving', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  PERFORM "observability_merge_spans"(ARRAY(SELECT n::"observability_spans" FROM new_spans AS n));
+  RETURN NULL;
+END
+$fn$`;
+
 const CHUNKS = `SELECT array_agg(id ORDER BY id) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / 1000 AS part
                    FROM (SELECT DISTINCT id FROM unnest(trace_ids) AS id) AS ids) AS numbered GROUP BY part ORDER BY part`;
 const SPANS_OF_CHUNK = `ARRAY(SELECT s FROM "observability_spans" AS s WHERE s.trace_id = ANY(chunk))`;

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ARRAY_MERGE_TRIGGER } from './1795600000000-observability-trace-summary-functions';
 import { mergeStatements, summarizeSelect } from './1796070000000-observability-span-fidelity';
 
 /**
@@ -30,15 +31,6 @@ $fn$`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    // As 1795600000000 left it: the statement's spans as one array, through observability_merge_spans.
-    await queryRunner.query(`CREATE OR REPLACE FUNCTION "observability_merge_trace_summaries"() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF current_setting('fourfold.moving', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
-  PERFORM "observability_merge_spans"(ARRAY(SELECT n::"observability_spans" FROM new_spans AS n));
-  RETURN NULL;
-END
-$fn$`);
+    await queryRunner.query(ARRAY_MERGE_TRIGGER);
   }
 }

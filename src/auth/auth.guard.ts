@@ -54,10 +54,13 @@ export class AuthGuard implements CanActivate {
   async beforeBody(req: HttpRequest, res: HttpResponse, route: RouteMatch | null): Promise<void> {
     if (routePolicy(req.path, req.method, undefined, this.exposure).public) return;
     const principal = await this.authenticate(req, res);
-    const needed = (route?.declared ?? []).map((declared) => routePolicy(req.path, req.method, declared, this.exposure));
-    const permissions = needed.flatMap((policy) => (policy.public ? [] : [policy.permission]));
-    if (permissions.length === needed.length && permissions.length > 0 && !permissions.some((p) => hasPermission(principal.permissions, p)))
-      this.authenticator.authorize(principal, requestMeta(req), permissions[0], MUTATING.has(req.method));
+    // Public is decided by path alone (above), so each matching route needs a permission.
+    const needed = (route?.declared ?? []).flatMap((declared) => {
+      const policy = routePolicy(req.path, req.method, declared, this.exposure);
+      return policy.public ? [] : [policy.permission];
+    });
+    if (needed.length > 0 && !needed.some((p) => hasPermission(principal.permissions, p)))
+      this.authenticator.authorize(principal, requestMeta(req), needed[0], MUTATING.has(req.method));
   }
 
   /** The caller of a request that needs a token: its principal (usage tracked), or the refusal (401, 429). */

@@ -89,8 +89,8 @@ export function configureHttp(app: INestApplication): void {
   });
   // OTLP/HTTP: the receivers (src/otlp) read their bodies themselves (protobuf or JSON, gzip,
   // limits checked while inflating) and decide the token, the permission and the room in the
-  // buffers before reading, so the JSON parser
-  // and the check below leave those paths alone, as the router matches them.
+  // buffers before reading, so the JSON parser and the check below leave those paths alone, as
+  // the router matches them.
   for (const path of OTLP_PATHS) ownBodyRoute(express, path);
   // Authentication and permission from the headers, before any body is read (auth/auth.guard.ts). A refused
   // request that declares a body is answered with `Connection: close`: its unread (or never

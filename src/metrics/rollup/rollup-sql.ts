@@ -160,24 +160,41 @@ export function weekIsCurrentSql(t: MetricTable, w: string): string {
 }
 
 /**
- * The inputs of the weekly rows to (re)build for the week starting at $1: per entity with
- * daily rows in that week, none of them pending, and no weekly row (not pending) as new as its newest day,
- * its daily rows, in compactDays' input shape (the week as `day`, each day as an hour).
+ * The weekly rows to (re)build among the weeks starting in [from, to): per entity and week with
+ * daily rows, none of them pending, and no weekly row (not pending) as new as its newest day.
+ * A CTE `todo` of (keys, week, newest).
+ */
+function weeksToBuildCte(t: MetricTable, from: string, to: string): string {
+  const keys = keyColumns(t);
+  const on = (a: string, b: string) => keys.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
+  const dk = keys.map((c) => `d.${c}`).join(', ');
+  return `days AS (
+      SELECT ${dk}, ${weekOfSql('d.hour_start')} AS week, max(d.updated_at) AS newest
+        FROM "${t.hourly}" d
+       WHERE d.period = 'day' AND d.hour_start >= ${from} AND d.hour_start < ${to}
+       GROUP BY ${dk}, ${weekOfSql('d.hour_start')}
+      HAVING bool_and(d.pending_changes = 0)
+    ), todo AS (
+      SELECT g.* FROM days g
+       WHERE NOT EXISTS (SELECT 1 FROM "${t.hourly}" x WHERE ${on('x', 'g')} AND x.period = 'week' AND x.hour_start = g.week
+                           AND x.pending_changes = 0 AND x.updated_at >= g.newest)
+    )`;
+}
+
+/** The weeks within [$1, $2) (both Mondays) that have weekly rows to (re)build, in order. */
+export function weeksToBuildSql(t: MetricTable): string {
+  return `WITH ${weeksToBuildCte(t, '$1', '$2')}
+    SELECT DISTINCT week FROM todo ORDER BY week`;
+}
+
+/**
+ * The inputs of the weekly rows to (re)build for the week starting at $1 (weeksToBuildCte): their
+ * daily rows, in compactDays' input shape (the week as `day`, each day as an hour).
  */
 export function weekInputSql(t: MetricTable): string {
   const keys = keyColumns(t);
   const on = (a: string, b: string) => keys.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
-  return `WITH days AS (
-      SELECT ${keys.map((c) => `d.${c}`).join(', ')}, max(d.updated_at) AS newest
-        FROM "${t.hourly}" d
-       WHERE d.period = 'day' AND d.hour_start >= $1 AND d.hour_start < $1::timestamptz + interval '7 days'
-       GROUP BY ${keys.map((c) => `d.${c}`).join(', ')}
-      HAVING bool_and(d.pending_changes = 0)
-    ), todo AS (
-      SELECT g.* FROM days g
-       WHERE NOT EXISTS (SELECT 1 FROM "${t.hourly}" x WHERE ${on('x', 'g')} AND x.period = 'week' AND x.hour_start = $1
-                           AND x.pending_changes = 0 AND x.updated_at >= g.newest)
-    )
+  return `WITH ${weeksToBuildCte(t, '$1', "$1::timestamptz + interval '7 days'")}
     SELECT ${keys.map((c) => `g.${c}`).join(', ')}, $1::timestamptz AS day, 0 AS seen, d.${t.nameColumn} AS name, d.hour_start,
            d.total_count, d.success_count, d.min_response_time, d.max_response_time, d.avg_response_time, d.response_time_sketch,
            d.pending_changes AS hour_pending

@@ -7,7 +7,7 @@ import { InjectSettings, MetricsSettings, PartitionSettings } from '../../config
 import { METRICS_DB } from '../../database/roles';
 import { periodStart } from '../../partitioning/partition-plan';
 import { METRIC_TABLES, MetricTable } from '../metric-tables';
-import { floorTo, WEEK_MS, weekStart } from '../time-range';
+import { floorTo, weekStart } from '../time-range';
 import { compactDays, CompactionInputRow } from './daily-compaction';
 import {
   clearExpiredPendingSql,
@@ -20,6 +20,7 @@ import {
   rollupHoursSql,
   weekApplySql,
   weekInputSql,
+  weeksToBuildSql,
 } from './rollup-sql';
 
 /** Advisory lock key of the rollup job ("fourroll" in ASCII): one replica at a time. */
@@ -171,9 +172,11 @@ export class RollupService implements OnApplicationBootstrap, OnApplicationShutd
 
     // Weeks: closed, within the daily retention, rebuilt from their daily rows when missing or older than one of them.
     const dailyFrom = floorTo(new Date(now.getTime() - this.rollupSettings.dailyRetentionDays * DAY_MS), 'day');
-    for (let w = weekStart(dailyFrom, true).getTime(); w + WEEK_MS <= closedBefore.getTime(); w += WEEK_MS) {
+    // The weeks with something to build are found in one statement; only those are read and written.
+    const weeks: Array<{ week: Date }> = await this.metrics.query(weeksToBuildSql(t), [weekStart(dailyFrom, true), weekStart(closedBefore)]);
+    for (const { week } of weeks) {
       outcome.written += await this.locked(async (m) => {
-        const weekly = compactDays(await m.query(weekInputSql(t), [new Date(w)]), keyColumns(t));
+        const weekly = compactDays(await m.query(weekInputSql(t), [new Date(week)]), keyColumns(t));
         if (!weekly.length) return 0;
         outcome.weeks += weekly.length;
         return (await m.queryRunner!.query(weekApplySql(t), compactionParams(t, weekly), true)).affected ?? 0;
