@@ -8,7 +8,8 @@
  *   2. queries: with BENCH_QUERY_SPANS (default 5,000,000) spans over the last 24 hours, p50/p95
  *      of GET /api/v1/traces/:id and of a one-hour search by service and min duration, and the
  *      same through the Jaeger API (/jaeger/api/traces/:id, a one-hour search as Grafana sends it),
- *      its services and operations, and its dependency graph over the whole day.
+ *      its services and operations, and its dependency graph over the whole day: folded by the
+ *      service's job first (timed), then read folded and, as the baseline, from raw spans alone.
  *
  * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans);
  * BENCH_TRACES_INGEST=off skips 1 (queries only).
@@ -44,9 +45,43 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const reset = (url: string) => sql(url, 'TRUNCATE observability_spans, observability_traces, observability_events; CHECKPOINT');
 const spanCount = (url: string, where = 'true') => rowCount(url, 'observability_spans', where);
 
-/** The service as the receiver runs (rollups off); the database is migrated by startDatabase. */
+/** The service as the receiver runs (rollups and service graph folds off); the database is migrated by startDatabase. */
 const startReceiver = (url: string, extra: Record<string, string> = {}) =>
-  startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false', ...extra });
+  startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false', TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: '0', ...extra });
+
+const FOLDED = `scope_name = 'fourfold.service_graph' AND name = 'fourfold_service_graph_spans_total'`;
+
+/**
+ * The service graph folded by the service's own job (every second here): the time until every
+ * closed hour holding spans is folded (a backfill of the day), then what a run that finds
+ * nothing changed costs (its span counts over the recheck horizon, timed as SQL).
+ */
+async function foldDay(url: string) {
+  const [{ hours }] = await sql<{ hours: number }>(
+    url,
+    `SELECT count(DISTINCT date_trunc('hour', start_time, 'UTC'))::int AS hours FROM observability_spans WHERE start_time < date_trunc('hour', now(), 'UTC')`,
+  );
+  const service = await startReceiver(url, { TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: '1' });
+  const started = performance.now();
+  try {
+    while ((await rowCount(url, 'observability_metrics', `${FOLDED} AND value > 0`)) < hours) await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    await service.stop();
+  }
+  const foldMs = performance.now() - started;
+  const recheck: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await sql(
+      url,
+      `SELECT date_trunc('hour', start_time, 'UTC'), count(*) FROM observability_spans
+        WHERE start_time >= date_trunc('hour', now(), 'UTC') - interval '6 hours' AND start_time < date_trunc('hour', now(), 'UTC') GROUP BY 1`,
+    );
+    recheck.push(performance.now() - t);
+  }
+  recheck.sort((a, b) => a - b);
+  return { hours, foldMs, recheckMs: recheck[2] };
+}
 
 /** All bodies through POST /v1/traces by CLIENTS clients honouring Retry-After; timed until the writer committed them all. */
 async function httpRun(url: string, bodies: Buffer[], spans: number, extra: Record<string, string> = {}) {
@@ -148,7 +183,7 @@ async function jaegerLatencies(port: number, sample: string[]) {
     [
       'Jaeger: dependencies over a day',
       await latencies(port, Array(5).fill(`/jaeger/api/dependencies?endTs=${endTs}&lookback=86400000`)),
-      'bounded scan',
+      'folded hours, raw edges',
     ],
   ] as const;
 }
@@ -189,6 +224,10 @@ async function main(): Promise<void> {
 
     await reset(url);
     const sample = await fillForQueries(url, copy);
+    const fold = await foldDay(url);
+    console.log(
+      `service graph: ${fold.hours} closed hours folded in ${(fold.foldMs / 1000).toFixed(1)} s (≈ ${(fold.foldMs / fold.hours).toFixed(0)} ms an hour, with the service's start); a run with nothing changed: ${fold.recheckMs.toFixed(0)} ms of span counts\n`,
+    );
     const service = await startReceiver(url);
     try {
       const byId = await latencies(
@@ -213,6 +252,14 @@ async function main(): Promise<void> {
         console.log(
           `  ${name.padEnd(38)} p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   (${target}; ${r.items.toFixed(0)} items)`,
         );
+      // Baseline in the same run: the same call with no folded hour, a scan of the day's spans.
+      const dayGraph = Array(5).fill(`/jaeger/api/dependencies?endTs=${Date.now()}&lookback=86400000`);
+      const folded = await latencies(service.port, dayGraph);
+      await sql(url, `DELETE FROM observability_metrics WHERE scope_name = 'fourfold.service_graph'`);
+      const raw = await latencies(service.port, dayGraph);
+      console.log(
+        `  dependencies over a day: folded p50 ${folded.p50.toFixed(1)} ms, raw scan p50 ${raw.p50.toFixed(1)} ms (${(raw.p50 / folded.p50).toFixed(1)}× faster folded; ${folded.items} and ${raw.items} edges)`,
+      );
     } finally {
       await service.stop();
     }

@@ -6,6 +6,7 @@ import { PERMISSIONS } from '../../auth/permissions';
 import { Principal } from '../../auth/principal';
 import { badFilter, filterOrBadRequest, TRACE_ID, TraceQueryService } from '../query/trace-query.service';
 import { FilterError } from '../query/trace-filter';
+import { ServiceGraphService } from '../dependencies/service-graph.service';
 import { TraceDetail } from '../query/trace-detail';
 import { JaegerExceptionFilter } from './jaeger-exception.filter';
 import { envelope, jaegerSpanKind, spanKindOf, toJaegerTrace } from './jaeger-model';
@@ -33,7 +34,10 @@ const metadataWindow = () => filterOrBadRequest({ lookback: `${METADATA_LOOKBACK
 @Controller('jaeger/api')
 @UseFilters(JaegerExceptionFilter)
 export class JaegerController {
-  constructor(private readonly traces: TraceQueryService) {}
+  constructor(
+    private readonly traces: TraceQueryService,
+    private readonly serviceGraph: ServiceGraphService,
+  ) {}
 
   @Get('services')
   @RequirePermission(PERMISSIONS.tracesRead)
@@ -104,7 +108,7 @@ export class JaegerController {
   @RequirePermission(PERMISSIONS.tracesRead)
   @ApiOperation({ summary: 'Jaeger: the service graph (parent, child, callCount); endTs and lookback in milliseconds (default a week)' })
   async dependencies(@Query() query: Record<string, unknown>) {
-    const edges = await this.traces.dependencies(params(() => jaegerDependencyWindow(query)));
+    const edges = await this.serviceGraph.dependencies(params(() => jaegerDependencyWindow(query)));
     return envelope(edges.map((e) => ({ parent: e.parent, child: e.child, callCount: e.call_count })));
   }
 }

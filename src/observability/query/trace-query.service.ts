@@ -220,28 +220,6 @@ export class TraceQueryService {
     );
   }
 
-  /**
-   * The service graph: per (caller, callee) service pair, how many spans of the callee have a
-   * parent span in the caller, over spans that started in [from, to). A bounded scan of the
-   * window's partitions (BENCHMARKS.md: dependencies). The pairs are counted in a materialized
-   * CTE: the planner guesses a handful of joined rows, and would otherwise sort every one of
-   * them (a day's worth, on disk) for a grouped aggregate instead of hashing.
-   */
-  async dependencies(window: { from: Date; to: Date }): Promise<Array<{ parent: string; child: string; call_count: number }>> {
-    return this.db.query(
-      `WITH edges AS MATERIALIZED (
-         SELECT p.service AS parent, c.service AS child, count(*)::int AS call_count
-           FROM observability_spans c
-           JOIN observability_spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-          WHERE c.start_time >= $1 AND c.start_time < $2 AND c.parent_span_id IS NOT NULL
-            AND p.start_time >= $1::timestamptz - interval '1 hour' AND p.start_time < $2
-            AND p.service <> c.service
-          GROUP BY 1, 2)
-       SELECT parent, child, call_count FROM edges ORDER BY 1, 2 LIMIT 10000`,
-      [window.from, window.to],
-    );
-  }
-
   /** Root operations (the root spans' templated names) in the window, of traces whose root ran in `service` when given. */
   async operations(filter: TraceFilter) {
     const { from, to } = windowOf(filter);
