@@ -9,7 +9,8 @@
  *      of GET /api/v1/traces/:id and of a one-hour search by service and min duration, and the
  *      same through the Jaeger API (/jaeger/api/traces/:id, a one-hour search as Grafana sends it),
  *      its services and operations, and its dependency graph over the whole day: folded by the
- *      service's job first (timed), then read folded and, as the baseline, from raw spans alone.
+ *      service's job first (timed), then read folded and, as the baseline, from raw spans alone
+ *      (and the same for the operations of each service).
  *
  * BENCH_SPANS (ingest, default 200,000), BENCH_CLIENTS (8), BENCH_TRACES_PER_REQUEST (50: 1,000 spans);
  * BENCH_TRACES_INGEST=off skips 1 (queries only).
@@ -47,12 +48,12 @@ const spanCount = (url: string, where = 'true') => rowCount(url, 'observability_
 
 /** The service as the receiver runs (rollups and service graph folds off); the database is migrated by startDatabase. */
 const startReceiver = (url: string, extra: Record<string, string> = {}) =>
-  startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false', TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: '0', ...extra });
+  startService(url, TOKEN, { METRICS_ROLLUP_ENABLED: 'false', TRACES_FOLD_INTERVAL_SECONDS: '0', ...extra });
 
-const FOLDED = `scope_name = 'fourfold.service_graph' AND name = 'fourfold_service_graph_spans_total'`;
+const FOLDED = `scope_name = 'fourfold.hourly_folds' AND name = 'fourfold_folded_spans_total'`;
 
 /**
- * The service graph folded by the service's own job (every second here): the time until every
+ * The hourly folds made by the service's own job (every second here): the time until every
  * closed hour holding spans is folded (a backfill of the day), then what a run that finds
  * nothing changed costs (its span counts over the recheck horizon, timed as SQL).
  */
@@ -61,7 +62,7 @@ async function foldDay(url: string) {
     url,
     `SELECT count(DISTINCT date_trunc('hour', start_time, 'UTC'))::int AS hours FROM observability_spans WHERE start_time < date_trunc('hour', now(), 'UTC')`,
   );
-  const service = await startReceiver(url, { TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: '1' });
+  const service = await startReceiver(url, { TRACES_FOLD_INTERVAL_SECONDS: '1' });
   const started = performance.now();
   try {
     while ((await rowCount(url, 'observability_metrics', `${FOLDED} AND value > 0`)) < hours) await new Promise((r) => setTimeout(r, 200));
@@ -178,7 +179,7 @@ async function jaegerLatencies(port: number, sample: string[]) {
         port,
         SERVICES.map((s) => `/jaeger/api/services/${s}/operations`),
       ),
-      'picker',
+      'picker: folded hours, raw edges',
     ],
     [
       'Jaeger: dependencies over a day',
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
     const sample = await fillForQueries(url, copy);
     const fold = await foldDay(url);
     console.log(
-      `service graph: ${fold.hours} closed hours folded in ${(fold.foldMs / 1000).toFixed(1)} s (≈ ${(fold.foldMs / fold.hours).toFixed(0)} ms an hour, with the service's start); a run with nothing changed: ${fold.recheckMs.toFixed(0)} ms of span counts\n`,
+      `hourly folds: ${fold.hours} closed hours folded in ${(fold.foldMs / 1000).toFixed(1)} s (≈ ${(fold.foldMs / fold.hours).toFixed(0)} ms an hour, with the service's start); a run with nothing changed: ${fold.recheckMs.toFixed(0)} ms of span counts\n`,
     );
     const service = await startReceiver(url);
     try {
@@ -252,13 +253,16 @@ async function main(): Promise<void> {
         console.log(
           `  ${name.padEnd(38)} p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   (${target}; ${r.items.toFixed(0)} items)`,
         );
-      // Baseline in the same run: the same call with no folded hour, a scan of the day's spans.
+      // Baseline in the same run: the same calls with no folded hour, scans of the day's spans.
       const dayGraph = Array(5).fill(`/jaeger/api/dependencies?endTs=${Date.now()}&lookback=86400000`);
-      const folded = await latencies(service.port, dayGraph);
-      await sql(url, `DELETE FROM observability_metrics WHERE scope_name = 'fourfold.service_graph'`);
-      const raw = await latencies(service.port, dayGraph);
-      console.log(
-        `  dependencies over a day: folded p50 ${folded.p50.toFixed(1)} ms, raw scan p50 ${raw.p50.toFixed(1)} ms (${(raw.p50 / folded.p50).toFixed(1)}× faster folded; ${folded.items} and ${raw.items} edges)`,
+      const serviceOps = SERVICES.map((s) => `/jaeger/api/services/${s}/operations`);
+      const folded = [await latencies(service.port, dayGraph), await latencies(service.port, serviceOps)];
+      await sql(url, `DELETE FROM observability_metrics WHERE scope_name = 'fourfold.hourly_folds'`);
+      const raw = [await latencies(service.port, dayGraph), await latencies(service.port, serviceOps)];
+      ['dependencies over a day', 'operations of a service'].forEach((name, i) =>
+        console.log(
+          `  ${name}: folded p50 ${folded[i].p50.toFixed(1)} ms p95 ${folded[i].p95.toFixed(1)} ms, raw scan p50 ${raw[i].p50.toFixed(1)} ms p95 ${raw[i].p95.toFixed(1)} ms (${(raw[i].p50 / folded[i].p50).toFixed(1)}× faster folded; ${folded[i].items} and ${raw[i].items} items)`,
+        ),
       );
     } finally {
       await service.stop();

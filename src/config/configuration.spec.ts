@@ -133,7 +133,7 @@ describe('parseEnv', () => {
   it('applies the traces defaults and bounds them', () => {
     expect(parseEnv({})).toMatchObject({
       TRACES_MAX_SPANS_PER_REQUEST: 50_000,
-      TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: 300,
+      TRACES_FOLD_INTERVAL_SECONDS: 300,
       OTLP_MAX_DATA_POINTS_PER_REQUEST: 50_000,
       OTLP_MAX_LOG_RECORDS_PER_REQUEST: 50_000,
       OBSERVABILITY_SELF_TRACES: false,

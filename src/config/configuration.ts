@@ -265,7 +265,7 @@ export const envSchema = z.object({
   // Traces (src/observability).
   /** Spans per OTLP request; a request with more answers 413 (gRPC: RESOURCE_EXHAUSTED). */
   TRACES_MAX_SPANS_PER_REQUEST: int(50_000, 1, 1_000_000),
-  TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: int(300, 0, 86_400),
+  TRACES_FOLD_INTERVAL_SECONDS: int(300, 0, 86_400),
   /** Data points per OTLP metrics request; likewise. */
   OTLP_MAX_DATA_POINTS_PER_REQUEST: int(50_000, 1, 1_000_000),
   /** Log records per OTLP logs request; likewise. */

@@ -107,8 +107,8 @@ export interface TracesSettings {
   retentionDays: number;
   /** Bounds on an OTLP/JSON body before it is parsed: nesting and distinct key names (HTTP_JSON_MAX_*). */
   json: { maxDepth: number; maxKeys: number };
-  /** How often the service graph folds closed hours of spans (TRACES_SERVICE_GRAPH_INTERVAL_SECONDS); 0: never, reads scan raw spans. */
-  serviceGraphIntervalMs: number;
+  /** How often closed hours of spans are folded for the Jaeger API's service graph and operations (TRACES_FOLD_INTERVAL_SECONDS); 0: never, reads scan raw spans. */
+  foldIntervalMs: number;
 }
 
 export interface OtlpSettings {
@@ -244,7 +244,7 @@ export function settingsFromEnv(env: Env): Settings {
       maxLogRecordsPerRequest: env.OTLP_MAX_LOG_RECORDS_PER_REQUEST,
       retentionDays: env.OBSERVABILITY_RETENTION_DAYS,
       json: { maxDepth: env.HTTP_JSON_MAX_DEPTH, maxKeys: env.HTTP_JSON_MAX_KEYS },
-      serviceGraphIntervalMs: env.TRACES_SERVICE_GRAPH_INTERVAL_SECONDS * 1000,
+      foldIntervalMs: env.TRACES_FOLD_INTERVAL_SECONDS * 1000,
     },
     otlp: {
       grpcPort: env.OTLP_GRPC_PORT,

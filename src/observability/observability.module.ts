@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { RegistryModule } from '../registry/registry.module';
-import { ServiceGraphService } from './dependencies/service-graph.service';
+import { HourlyFoldsService } from './folds/hourly-folds.service';
 import { TraceIngestService } from './ingest/trace-ingest.service';
 import { JaegerController } from './jaeger/jaeger.controller';
 import { TraceQueryController } from './query/trace-query.controller';
@@ -19,7 +19,7 @@ import { MetricIngestService } from './signals/metric-ingest.service';
   imports: [MetricsModule, RegistryModule],
   // Saved queries first: /api/v1/traces/saved-queries must not be taken for a trace id.
   controllers: [OtelMetricsController, SavedQueryController, TraceQueryController, JaegerController],
-  providers: [TraceIngestService, MetricIngestService, LogIngestService, OtelMetricsService, TraceQueryService, SavedQueryService, ServiceGraphService],
+  providers: [TraceIngestService, MetricIngestService, LogIngestService, OtelMetricsService, TraceQueryService, SavedQueryService, HourlyFoldsService],
   exports: [TraceIngestService, MetricIngestService, LogIngestService],
 })
 export class ObservabilityModule {}

@@ -49,7 +49,7 @@ export async function startApp(vars: Record<string, string | undefined>): Promis
     METRICS_ROLLUP_ENABLED: 'false',
     PERFORMANCE_ENABLED: 'false',
     // Folds of the service graph when a spec asks for one (ServiceGraphService.fold).
-    TRACES_SERVICE_GRAPH_INTERVAL_SECONDS: '0',
+    TRACES_FOLD_INTERVAL_SECONDS: '0',
     // The OTLP ports off unless a spec asks for them (on a free port): dozens of apps start at once.
     OTLP_GRPC_PORT: '0',
     OTLP_HTTP_PORT: '0',

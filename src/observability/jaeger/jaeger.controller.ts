@@ -5,8 +5,8 @@ import { CurrentPrincipal, RequirePermission } from '../../auth/decorators';
 import { PERMISSIONS } from '../../auth/permissions';
 import { Principal } from '../../auth/principal';
 import { badFilter, filterOrBadRequest, TRACE_ID, TraceQueryService } from '../query/trace-query.service';
-import { FilterError } from '../query/trace-filter';
-import { ServiceGraphService } from '../dependencies/service-graph.service';
+import { FilterError, windowOf } from '../query/trace-filter';
+import { HourlyFoldsService } from '../folds/hourly-folds.service';
 import { TraceDetail } from '../query/trace-detail';
 import { JaegerExceptionFilter } from './jaeger-exception.filter';
 import { envelope, jaegerSpanKind, spanKindOf, toJaegerTrace } from './jaeger-model';
@@ -36,7 +36,7 @@ const metadataWindow = () => filterOrBadRequest({ lookback: `${METADATA_LOOKBACK
 export class JaegerController {
   constructor(
     private readonly traces: TraceQueryService,
-    private readonly serviceGraph: ServiceGraphService,
+    private readonly folds: HourlyFoldsService,
   ) {}
 
   @Get('services')
@@ -50,7 +50,7 @@ export class JaegerController {
   @RequirePermission(PERMISSIONS.tracesRead)
   @ApiOperation({ summary: "Jaeger: span names of a service (the last day's spans)" })
   async serviceOperations(@Param('service') service: string) {
-    const ops = await this.traces.spanOperations({ ...metadataWindow(), service });
+    const ops = await this.folds.operations(windowOf(metadataWindow()), service);
     return envelope([...new Set(ops.map((o) => o.name))]);
   }
 
@@ -61,7 +61,7 @@ export class JaegerController {
     if (typeof service !== 'string' || !service) throw badField('service', "parameter 'service' is required");
     const kind = spanKindOf(spanKind);
     if (kind === undefined) throw badField('spanKind', 'must be server, client, producer, consumer, internal or unspecified');
-    const ops = await this.traces.spanOperations({ ...metadataWindow(), service }, kind ?? undefined);
+    const ops = await this.folds.operations(windowOf(metadataWindow()), service, kind ?? undefined);
     return envelope(ops.map((o) => ({ name: o.name, spanKind: jaegerSpanKind(o.kind) })));
   }
 
@@ -108,7 +108,7 @@ export class JaegerController {
   @RequirePermission(PERMISSIONS.tracesRead)
   @ApiOperation({ summary: 'Jaeger: the service graph (parent, child, callCount); endTs and lookback in milliseconds (default a week)' })
   async dependencies(@Query() query: Record<string, unknown>) {
-    const edges = await this.serviceGraph.dependencies(params(() => jaegerDependencyWindow(query)));
+    const edges = await this.folds.dependencies(params(() => jaegerDependencyWindow(query)));
     return envelope(edges.map((e) => ({ parent: e.parent, child: e.child, callCount: e.call_count })));
   }
 }

@@ -77,7 +77,9 @@ const toItem = (r: SummaryRow): TraceSummaryItem => ({
 /**
  * Reads traces from the observability database alone: a whole trace by id, searches over
  * the per-trace summaries, what services and operations exist, and per-operation statistics.
- * The one query layer under the native trace API and the Jaeger API (jaeger/), which only maps.
+ * The one query layer under the native trace API and the Jaeger API (jaeger/), which only maps;
+ * what the Jaeger API reads over a day of every service's spans (its service graph, a service's
+ * span operations) comes from the hourly folds (folds/hourly-folds.service.ts).
  * Whom a trace is hidden from is asked of core (trace-visibility.ts), never joined.
  */
 @Injectable()
@@ -207,17 +209,6 @@ export class TraceQueryService {
     const { from, to } = windowOf(filter);
     const rows: Array<{ service: string }> = await this.db.query(SERVICES_SQL, [from, to]);
     return { from: from.toISOString(), to: to.toISOString(), services: rows.map((r) => r.service) };
-  }
-
-  /** Operations (templated span names, src/observability/ingest/span-derivations.ts) with their kind of `service` in the window, of one kind when given: Jaeger's operations. */
-  async spanOperations(filter: TraceFilter & { service: string }, kind?: string): Promise<Array<{ name: string; kind: string }>> {
-    const { from, to } = windowOf(filter);
-    return this.db.query(
-      `SELECT DISTINCT coalesce(s.operation, s.name) AS name, s.kind FROM observability_spans s
-        WHERE s.service = $1 AND s.start_time >= $2 AND s.start_time < $3 AND ($4::text IS NULL OR s.kind = $4)
-        ORDER BY 1, 2 LIMIT 10000`,
-      [filter.service, from, to, kind ?? null],
-    );
   }
 
   /** Root operations (the root spans' templated names) in the window, of traces whose root ran in `service` when given. */

@@ -1,4 +1,4 @@
-import { CALLS_METRIC, ServiceGraphService } from '../src/observability/dependencies/service-graph.service';
+import { CALLS_METRIC, FOLDS_SCOPE, HourlyFoldsService, SPAN_CALLS_METRIC } from '../src/observability/folds/hourly-folds.service';
 import { startApp, TestApp } from './support/app';
 import { hexId, jsonSpan } from './support/otlp';
 import { createDatabase, dropDatabase, query } from './support/postgres';
@@ -8,14 +8,15 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 /**
- * The service graph kept by folds of closed hours (ServiceGraphService): the same answer as a
- * scan of raw spans, read from folded points where a window covers whole folded hours, and kept
- * right when spans arrive late or children before their parents.
+ * What the Jaeger API reads over a day of every service's spans (the service graph, a service's
+ * operations), kept by folds of closed hours (HourlyFoldsService): the same answer as a scan of
+ * raw spans, read from folded points where a window covers whole folded hours, and kept right
+ * when spans arrive late or children before their parents.
  */
-describe('Service graph (Jaeger dependencies) from folded hours', () => {
+describe('Jaeger dependencies and operations from hourly folds', () => {
   let url: string;
   let app: TestApp;
-  let graph: ServiceGraphService;
+  let folds: HourlyFoldsService;
   const now = Date.now();
   const H = Math.floor(now / HOUR) * HOUR - 3 * HOUR;
   const late = { traceId: hexId(16), parent: hexId(8) };
@@ -60,9 +61,9 @@ describe('Service graph (Jaeger dependencies) from folded hours', () => {
     );
 
   beforeAll(async () => {
-    url = await createDatabase('servicegraph');
+    url = await createDatabase('hourlyfolds');
     app = await startApp({ DATABASE_URL: url, WRITER_FLUSH_MS: '20', OBSERVABILITY_RETENTION_DAYS: '1' });
-    graph = app.app.get(ServiceGraphService);
+    folds = app.app.get(HourlyFoldsService);
     await trace([
       ['gw', H + 10 * MINUTE, null],
       ['tools', H + 10 * MINUTE + 5, 0],
@@ -107,12 +108,28 @@ describe('Service graph (Jaeger dependencies) from folded hours', () => {
     { parent: 'tools', child: 'db', callCount: 1 },
   ];
 
+  const operations = async () => {
+    const byName = await app.get('/jaeger/api/services/tools/operations');
+    const internal = await app.get('/jaeger/api/operations?service=tools&spanKind=internal');
+    const server = await app.get('/jaeger/api/operations?service=tools&spanKind=server');
+    return { names: byName.body.data, internal: internal.body.data, server: server.body.data };
+  };
+  const toolOperations = {
+    names: ['op', 'op-1'],
+    internal: [
+      { name: 'op', spanKind: 'internal' },
+      { name: 'op-1', spanKind: 'internal' },
+    ],
+    server: [],
+  };
+
   it('answers from raw spans before any fold', async () => {
     expect(await dependencies(H, now)).toEqual(before);
+    expect(await operations()).toEqual(toolOperations);
   });
 
   it('folds every closed hour once, and reads the folded hours back with the same answer', async () => {
-    const first = await graph.fold(new Date(now));
+    const first = await folds.fold(new Date(now));
     expect(first.ran).toBe(true);
     expect(first.hours).toEqual(expect.arrayContaining([new Date(H).toISOString(), new Date(H + HOUR).toISOString()]));
     expect(first.hours.length).toBe(24 - 1);
@@ -122,11 +139,12 @@ describe('Service graph (Jaeger dependencies) from folded hours', () => {
       { hour: new Date(H + HOUR), client: 'gw', server: 'tools', value: 1 },
     ]);
     expect(await dependencies(H, now)).toEqual(before);
+    expect(await operations()).toEqual(toolOperations);
     // Nothing changed: a run folds nothing again.
-    expect((await graph.fold(new Date(now))).hours).toEqual([]);
+    expect((await folds.fold(new Date(now))).hours).toEqual([]);
   });
 
-  it('reads whole folded hours from their points and the partial hours at the edges from raw spans', async () => {
+  it('reads whole folded hours from their points and the partial hours at the edges from raw spans, for the graph and the operations', async () => {
     await query(
       url,
       `UPDATE observability_metrics SET value = value + 100 WHERE name = $1 AND start_timestamp = $2 AND attributes->>'client' = 'gw'`,
@@ -147,6 +165,20 @@ describe('Service graph (Jaeger dependencies) from folded hours', () => {
         [CALLS_METRIC, new Date(H)],
       );
     }
+    // The operations of the last day: hour H's (the late child's 'op') from its fold, renamed there.
+    const rename = (from: string, to: string) =>
+      query(
+        url,
+        `UPDATE observability_metrics SET attributes = jsonb_set(attributes, '{span.name}', to_jsonb($3::text))
+          WHERE name = $1 AND start_timestamp = $2 AND attributes->>'span.name' = $4`,
+        [SPAN_CALLS_METRIC, new Date(H), to, from],
+      );
+    await rename('op', 'op-from-the-fold');
+    try {
+      expect((await operations()).names).toEqual(['op-1', 'op-from-the-fold']);
+    } finally {
+      await rename('op-from-the-fold', 'op');
+    }
   });
 
   it('folds an hour again when a late span changes it, and its neighbours with it', async () => {
@@ -154,7 +186,7 @@ describe('Service graph (Jaeger dependencies) from folded hours', () => {
       jsonSpan({ traceId: late.traceId, spanId: late.parent, name: 'late-parent', startMs: H + 30 * MINUTE, durationMs: 10 }),
     ]);
     await flushWriter(app);
-    const run = await graph.fold(new Date(now));
+    const run = await folds.fold(new Date(now));
     expect(run.hours).toEqual([H + HOUR, H, H - HOUR].map((h) => new Date(h).toISOString()));
     expect(await dependencies(H, now)).toEqual([
       { parent: 'gw', child: 'tools', callCount: 5 },
@@ -168,11 +200,12 @@ describe('Service graph (Jaeger dependencies) from folded hours', () => {
       ['tools', H + 40 * MINUTE + 5, 0],
     ]);
     await flushWriter(app);
-    const runs = await Promise.all([graph.fold(new Date(now)), graph.fold(new Date(now))]);
+    const runs = await Promise.all([folds.fold(new Date(now)), folds.fold(new Date(now))]);
     expect(new Set(runs.flatMap((r) => r.hours))).toEqual(new Set([H + HOUR, H, H - HOUR].map((h) => new Date(h).toISOString())));
     const [{ rows, ids }] = await query<{ rows: number; ids: number }>(
       url,
-      `SELECT count(*)::int AS rows, count(DISTINCT id)::int AS ids FROM observability_metrics WHERE scope_name = 'fourfold.service_graph'`,
+      `SELECT count(*)::int AS rows, count(DISTINCT id)::int AS ids FROM observability_metrics WHERE scope_name = $1`,
+      [FOLDS_SCOPE],
     );
     expect(rows).toBe(ids);
     expect(await dependencies(H, now)).toEqual([
