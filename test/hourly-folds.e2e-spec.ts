@@ -1,4 +1,5 @@
 import { CALLS_METRIC, FOLDS_SCOPE, HourlyFoldsService, SPAN_CALLS_METRIC } from '../src/observability/folds/hourly-folds.service';
+import { readFoldLag } from '../src/observability/folds/fold-lag';
 import { startApp, TestApp } from './support/app';
 import { hexId, jsonSpan } from './support/otlp';
 import { createDatabase, dropDatabase, query } from './support/postgres';
@@ -123,9 +124,12 @@ describe('Jaeger dependencies and operations from hourly folds', () => {
     server: [],
   };
 
+  const lag = () => readFoldLag({ query: (text, params) => query(url, text, params) }, new Date(now));
+
   it('answers from raw spans before any fold', async () => {
     expect(await dependencies(H, now)).toEqual(before);
     expect(await operations()).toEqual(toolOperations);
+    expect(await lag()).toEqual({ newestHour: null, lagSeconds: 48 * 3600 });
   });
 
   it('folds every closed hour once, and reads the folded hours back with the same answer', async () => {
@@ -140,6 +144,7 @@ describe('Jaeger dependencies and operations from hourly folds', () => {
     ]);
     expect(await dependencies(H, now)).toEqual(before);
     expect(await operations()).toEqual(toolOperations);
+    expect(await lag()).toEqual({ newestHour: new Date(Math.floor(now / HOUR) * HOUR - HOUR), lagSeconds: 0 });
     // Nothing changed: a run folds nothing again.
     expect((await folds.fold(new Date(now))).hours).toEqual([]);
   });

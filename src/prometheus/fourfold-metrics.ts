@@ -89,6 +89,11 @@ export class FourfoldMetrics {
     ['table'],
   );
   readonly rollupNewestHour = this.gauge('rollup_newest_hour_timestamp_seconds', 'Start of the newest rolled-up hour', ['table']);
+  readonly traceFoldLag = this.gauge(
+    'trace_fold_lag_seconds',
+    'How far the newest hour of spans folded for the Jaeger service graph and operations is behind the newest closed hour (at most two days)',
+    [],
+  );
 
   readonly otlpRequests = this.counter('otlp_requests_total', 'OTLP export requests by transport (grpc, http), signal and outcome', [
     'transport',
@@ -100,7 +105,9 @@ export class FourfoldMetrics {
     'signal',
     'result',
   ]);
-  readonly otlpListening = this.gauge('otlp_receiver_listening', '1 while the OTLP receiver listens on its port (grpc, http)', ['transport']);
+  readonly otlpListening = this.gauge('otlp_receiver_listening', '1 while the OTLP receiver listens on its port (grpc, http)', [
+    'transport',
+  ]);
   readonly otlpInFlight = this.gauge('otlp_receiver_in_flight_requests', 'OTLP export requests being handled now', ['transport']);
 
   readonly scrapeDuration = this.gauge('scrape_collect_duration_seconds', 'Time this scrape spent reading databases and components');

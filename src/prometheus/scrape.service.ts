@@ -5,9 +5,10 @@ import { DatabaseTopology } from '../database/database-topology';
 import { withDeadline } from '../database/deadline';
 import { poolOf } from '../database/pool';
 import { InjectRoleDataSources, RoleDataSources } from '../database/role-data-sources';
-import { METRICS_DB, ROLES } from '../database/roles';
+import { METRICS_DB, OBSERVABILITY_DB, ROLES } from '../database/roles';
 import { InjectRoleIndicators, RoleIndicators } from '../health/health.constants';
 import { readRollupLag } from '../metrics/rollup/rollup-lag';
+import { readFoldLag } from '../observability/folds/fold-lag';
 import { Clock, PARTITION_CLOCK } from '../partitioning/clock';
 import { PartitionService } from '../partitioning/partition.service';
 import { addPeriods, periodStart } from '../partitioning/partition-plan';
@@ -54,7 +55,7 @@ export class ScrapeService {
   private async collect(): Promise<string> {
     const started = performance.now();
     this.writerStats();
-    await Promise.all([this.roles(), this.partitionState(), this.rollups()]);
+    await Promise.all([this.roles(), this.partitionState(), this.rollups(), this.folds()]);
     this.metrics.scrapeDuration.set((performance.now() - started) / 1000);
     return this.metrics.registry.metrics();
   }
@@ -139,6 +140,16 @@ export class ScrapeService {
       // The metrics database does not answer: database_up says so; lag is unknown, not zero.
       m.rollupLag.reset();
       m.rollupNewestHour.reset();
+    }
+  }
+
+  private async folds(): Promise<void> {
+    try {
+      const lag = await withDeadline(this.dataSources[OBSERVABILITY_DB], this.timeoutMs, (runner) => readFoldLag(runner, this.clock()));
+      this.metrics.traceFoldLag.set(lag.lagSeconds);
+    } catch {
+      // The observability database does not answer: database_up says so; lag is unknown, not zero.
+      this.metrics.traceFoldLag.reset();
     }
   }
 }
