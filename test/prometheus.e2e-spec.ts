@@ -90,6 +90,8 @@ describe('Prometheus metrics', () => {
     expect(valueOf(before, 'fourfold_partition_maintenance_status', { table: 'tool_metrics', status: 'ok' })).toBe(1);
     expect(valueOf(before, 'fourfold_partition_maintenance_last_success_timestamp_seconds', { table: 'tool_metrics' })).toBeGreaterThan(0);
     expect(valueOf(before, 'fourfold_rollup_lag_seconds', { table: 'tool_metrics_hourly' })).toBe(0);
+    // Folds off in tests (TRACES_FOLD_INTERVAL_SECONDS=0): nothing folded in the last two days, read from the observability database.
+    expect(valueOf(before, 'fourfold_trace_fold_lag_seconds', { role: 'observability' })).toBe(48 * 3600);
     expect(valueOf(before, 'fourfold_process_resident_memory_bytes')).toBeGreaterThan(0);
 
     expect((await app.post('/api/v1/metrics/executions', executions(10))).status).toBe(202);

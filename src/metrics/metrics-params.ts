@@ -85,13 +85,12 @@ export async function entityRead<T extends z.ZodType<{ from?: Date; to?: Date },
   access: Pick<MetricsAccessService, 'checkVisible'>,
   schema: T,
   route: EntityRoute,
-): Promise<{ t: MetricTable; id: string; q: z.output<T>; from: Date; to: Date }> {
+): Promise<{ t: MetricTable; q: z.output<T>; from: Date; to: Date }> {
   const t = tableFor(route.kind);
   const q = parse(schema, route.query);
   const { from, to } = window(q.from, q.to);
-  const id = entityId(route.id);
-  await access.checkVisible(t, id, route.principal, route.meta);
-  return { t, id, q, from, to };
+  await access.checkVisible(t, entityId(route.id), route.principal, route.meta);
+  return { t, q, from, to };
 }
 
 /** OpenAPI descriptions of the shared parameters. */

@@ -92,7 +92,8 @@ export class FourfoldMetrics {
   readonly traceFoldLag = this.gauge(
     'trace_fold_lag_seconds',
     'How far the newest hour of spans folded for the Jaeger service graph and operations is behind the newest closed hour (at most two days)',
-    [],
+    // A label, so that a lag that cannot be read leaves the series out instead of reading 0.
+    ['role'],
   );
 
   readonly otlpRequests = this.counter('otlp_requests_total', 'OTLP export requests by transport (grpc, http), signal and outcome', [

@@ -146,7 +146,7 @@ export class ScrapeService {
   private async folds(): Promise<void> {
     try {
       const lag = await withDeadline(this.dataSources[OBSERVABILITY_DB], this.timeoutMs, (runner) => readFoldLag(runner, this.clock()));
-      this.metrics.traceFoldLag.set(lag.lagSeconds);
+      this.metrics.traceFoldLag.set({ role: 'observability' }, lag.lagSeconds);
     } catch {
       // The observability database does not answer: database_up says so; lag is unknown, not zero.
       this.metrics.traceFoldLag.reset();
