@@ -17,6 +17,8 @@
  */
 import { Agent } from 'node:http';
 import { Client } from 'pg';
+import { RECHECK_HOURS } from '../src/observability/folds/fold-plan';
+import { HOUR_COUNTS_SQL } from '../src/observability/folds/hourly-folds.service';
 import { traceRows } from '../src/observability/ingest/span-rows';
 import { SpanRecord } from '../src/observability/otlp/otlp-request';
 import {
@@ -73,11 +75,8 @@ async function foldDay(url: string) {
   const recheck: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await sql(
-      url,
-      `SELECT date_trunc('hour', start_time, 'UTC'), count(*) FROM observability_spans
-        WHERE start_time >= date_trunc('hour', now(), 'UTC') - interval '6 hours' AND start_time < date_trunc('hour', now(), 'UTC') GROUP BY 1`,
-    );
+    const hour = Math.floor(Date.now() / HOUR) * HOUR;
+    await sql(url, HOUR_COUNTS_SQL, [new Date(hour - RECHECK_HOURS * HOUR), new Date(hour)]);
     recheck.push(performance.now() - t);
   }
   recheck.sort((a, b) => a - b);

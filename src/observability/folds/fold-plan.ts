@@ -89,7 +89,11 @@ export function addEdges(parts: ReadonlyArray<ReadonlyArray<Edge>>): Edge[] {
       if (seen) seen.call_count += Number(e.call_count);
       else sums.set(key, { parent: e.parent, child: e.child, call_count: Number(e.call_count) });
     }
-  return [...sums.values()].sort((a, b) =>
-    a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.child < b.child ? -1 : a.child > b.child ? 1 : 0,
-  );
+  return [...sums.values()].sort((a, b) => comparePairs(a.parent, a.child, b.parent, b.child));
+}
+
+/** Orders by a first key, then a second one (code units, as the answers have always been sorted). */
+export function comparePairs(a1: string, a2: string, b1: string, b2: string): number {
+  if (a1 !== b1) return a1 < b1 ? -1 : 1;
+  return a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { InjectSettings, TracesSettings } from '../../config/settings';
 import { OBSERVABILITY_DB } from '../../database/roles';
 import { MetricPointIn } from '../otlp/otlp-metrics-request';
 import { metricRow } from '../signals/metric-rows';
-import { addEdges, ceilHour, Edge, floorHour, hoursToFold, Range, RECHECK_HOURS, rawRanges } from './fold-plan';
+import { addEdges, ceilHour, comparePairs, Edge, floorHour, hoursToFold, Range, RECHECK_HOURS, rawRanges } from './fold-plan';
 
 /** Scope of the points the folds write into observability_metrics: what tells them from points a client sent. */
 export const FOLDS_SCOPE = 'fourfold.hourly_folds';
@@ -40,10 +40,19 @@ const EDGES_SQL = `WITH edges AS MATERIALIZED (
      GROUP BY 1, 2)
   SELECT parent, child, call_count FROM edges`;
 
-/** Spans that started in [$1, $2) per service, operation (the templated name), kind and status: the MAX_ITEMS most frequent. */
-const SPAN_CALLS_SQL = `SELECT service, coalesce(operation, name) AS operation, kind, status, count(*)::int AS calls
-  FROM observability_spans WHERE start_time >= $1 AND start_time < $2 AND service IS NOT NULL
-  GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC LIMIT ${MAX_ITEMS}`;
+/**
+ * Spans that started in [$1, $2) per service, operation (the templated name), kind and status,
+ * the MAX_ITEMS most frequent with a service first, and beside each the hour's count of all its
+ * spans (the window is computed before the limit): one scan of the hour for both.
+ */
+const SPAN_CALLS_SQL = `SELECT service, coalesce(operation, name) AS operation, kind, status, count(*)::int AS calls,
+         sum(count(*)) OVER ()::bigint AS spans
+    FROM observability_spans WHERE start_time >= $1 AND start_time < $2
+   GROUP BY 1, 2, 3, 4 ORDER BY service IS NULL, 5 DESC LIMIT ${MAX_ITEMS}`;
+
+/** Spans per hour that started in [$1, $2): what a run compares with the counts its folds saw. */
+export const HOUR_COUNTS_SQL = `SELECT extract(epoch FROM date_trunc('hour', start_time, 'UTC')) * 1000 AS hour, count(*)::bigint AS n
+  FROM observability_spans WHERE start_time >= $1 AND start_time < $2 GROUP BY 1`;
 
 /** Operations (name, kind) of service $3 among spans that started in [$1, $2), of kind $4 when given. */
 const OPERATIONS_SQL = `SELECT DISTINCT coalesce(operation, name) AS name, kind FROM observability_spans
@@ -178,9 +187,7 @@ export class HourlyFoldsService implements OnApplicationBootstrap, OnApplication
     );
     const seen = new Map<string, { name: string; kind: string }>();
     for (const op of parts.flat() as Array<{ name: string; kind: string }>) seen.set(JSON.stringify([op.name, op.kind]), op);
-    return [...seen.values()]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
-      .slice(0, MAX_ITEMS);
+    return [...seen.values()].sort((a, b) => comparePairs(a.name, a.kind, b.name, b.kind)).slice(0, MAX_ITEMS);
   }
 
   /**
@@ -215,11 +222,7 @@ export class HourlyFoldsService implements OnApplicationBootstrap, OnApplication
     const oldestHour = floorHour(now - this.traces.retentionDays * DAY_MS) + HOUR_MS;
     const horizon = currentHour - RECHECK_HOURS * HOUR_MS;
     const [counts, folded] = await Promise.all([
-      this.db.query(
-        `SELECT extract(epoch FROM date_trunc('hour', start_time, 'UTC')) * 1000 AS hour, count(*)::bigint AS n
-           FROM observability_spans WHERE start_time >= $1 AND start_time < $2 GROUP BY 1`,
-        [new Date(horizon), new Date(currentHour)],
-      ) as Promise<Array<{ hour: string; n: string }>>,
+      this.db.query(HOUR_COUNTS_SQL, [new Date(horizon), new Date(currentHour)]) as Promise<Array<{ hour: string; n: string }>>,
       this.foldedHours(oldestHour, currentHour),
     ]);
     const spanCounts = new Map(counts.map((r) => [Number(r.hour), Number(r.n)]));
@@ -243,14 +246,10 @@ export class HourlyFoldsService implements OnApplicationBootstrap, OnApplication
       if (!locked) return false;
       const at = [new Date(hour), new Date(hour + HOUR_MS)];
       const edges: Edge[] = await tx.query(EDGES_SQL, at);
-      const calls: Array<{ service: string; operation: string; kind: string; status: string; calls: number }> = await tx.query(
-        SPAN_CALLS_SQL,
-        at,
-      );
-      const [{ n }] = await tx.query(
-        `SELECT count(*)::bigint AS n FROM observability_spans WHERE start_time >= $1 AND start_time < $2`,
-        at,
-      );
+      const groups: Array<{ service: string | null; operation: string; kind: string; status: string; calls: number; spans: string }> =
+        await tx.query(SPAN_CALLS_SQL, at);
+      const n = groups.length ? groups[0].spans : 0;
+      const calls = groups.filter((g): g is (typeof groups)[number] & { service: string } => g.service !== null);
       const points = [
         point(FOLDED_SPANS_METRIC, hour, Number(n), {}, '{span}', 'Spans that started in the hour, as its fold saw them'),
         ...edges.map((e) =>
